@@ -1,0 +1,45 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "mailscrub",
+    products: [
+        .executable(name: "mailscrub", targets: ["mailscrub"]),
+        .library(name: "MailScrubCore", targets: ["MailScrubCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+    ],
+    targets: [
+        // libcrypto (OpenSSL) for HMAC-SHA256 and random bytes; apt provider libssl-dev.
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]
+        ),
+        .target(
+            name: "MailScrubCore",
+            dependencies: [
+                "COpenSSL",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .executableTarget(
+            name: "mailscrub",
+            dependencies: [
+                "MailScrubCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "MailScrubCoreTests",
+            dependencies: ["MailScrubCore"],
+            resources: [.copy("Golden")]
+        ),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["mailscrub"]
+        ),
+    ]
+)

@@ -1,0 +1,9 @@
+#ifndef MAILSCRUB_COPENSSL_SHIM_H
+#define MAILSCRUB_COPENSSL_SHIM_H
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <openssl/sha.h>
+
+#endif

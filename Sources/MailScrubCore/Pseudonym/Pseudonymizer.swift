@@ -1,0 +1,132 @@
+/// Pseudonym scheme v1: keyed HMAC-SHA256 pseudonyms, one subkey per context.
+///
+/// - S = the UTF-8 bytes of the secret.
+/// - K_C = HMAC-SHA256(S, "mailscrub/v1/" + C) for each `PseudonymContext` C.
+/// - H_C(x) = lowercase hex of the first N bytes of HMAC-SHA256(K_C, x).
+/// - key id = lowercase hex of the first 4 bytes of HMAC-SHA256(S, "mailscrub/v1/key-id").
+///
+/// Not thread-safe (it reuses keyed contexts and scratch buffers); use one per thread.
+public final class Pseudonymizer {
+    /// Identifies the secret without revealing it; safe to print and to store in output.
+    public let keyID: String
+    /// The scheme settings this instance hashes with.
+    public let options: PseudonymOptions
+
+    /// One keyed context per context, indexed by `PseudonymContext.rawValue`.
+    private let contexts: [HMACSHA256]
+    /// 32 bytes of HMAC output, reused for every value.
+    private var digest = [UInt8](repeating: 0, count: HMACSHA256.outputByteCount)
+    /// Lowercased local part, reused so cleaning allocates nothing per address.
+    private var scratch: [UInt8] = []
+
+    /// Derives the subkeys from `secret`. The secret bytes are not kept.
+    public init(secret: [UInt8], options: PseudonymOptions = PseudonymOptions()) {
+        precondition(PseudonymOptions.hashBytesRange.contains(options.hashBytes))
+        self.options = options
+        let master = HMACSHA256(key: secret)
+        contexts = PseudonymContext.allCases.map { context in
+            var subkey = master.authenticate(Array("mailscrub/v1/\(context.name)".utf8))
+            defer { wipe(&subkey) }
+            return HMACSHA256(key: subkey)
+        }
+        let id = master.authenticate(Array("mailscrub/v1/key-id".utf8))
+        keyID = String(decoding: Self.hex(id.prefix(4)), as: UTF8.self)
+        scratch.reserveCapacity(256)
+    }
+
+    /// Convenience for a secret given as text (its UTF-8 bytes are the key).
+    public convenience init(secret: String, options: PseudonymOptions = PseudonymOptions()) {
+        var bytes = Array(secret.utf8)
+        defer { wipe(&bytes) }
+        self.init(secret: bytes, options: options)
+    }
+
+    /// Appends H_context(value) to `output`.
+    public func appendHash(_ context: PseudonymContext, of value: UnsafeRawBufferPointer, to output: inout [UInt8]) {
+        let n = options.hashBytes
+        digest.withUnsafeMutableBytes { d in
+            contexts[context.rawValue].authenticate(value, into: d)
+            for k in 0..<n {
+                output.append(ASCII.hexDigits[Int(d[k] >> 4)])
+                output.append(ASCII.hexDigits[Int(d[k] & 0x0F)])
+            }
+        }
+    }
+
+    /// Appends the pseudonym of an address: H_local(local) "@" H_domain(domain), or
+    /// H_local(local) without a domain, or nothing for the null sender.
+    /// `range` may hold a display name, angle brackets or quotes; they are cleaned off.
+    public func appendAddress(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, to output: inout [UInt8]) {
+        guard let parts = AddressCleaner.split(bytes, range) else { return }
+        if !parts.local.isEmpty {
+            appendLocalPart(bytes, parts.local, to: &output)
+        }
+        guard let domain = parts.domain, !domain.isEmpty else { return }
+        output.append(ASCII.at)
+        scratch.removeAll(keepingCapacity: true)
+        for i in domain { scratch.append(ASCII.lower(bytes[i])) }
+        scratch.withUnsafeBytes { appendHash(.domain, of: $0, to: &output) }
+    }
+
+    /// Appends H_local of a local part after lowercasing (if configured) and cutting
+    /// the extension at the first recipient delimiter that is not its first byte.
+    private func appendLocalPart(_ bytes: UnsafeRawBufferPointer, _ local: Range<Int>, to output: inout [UInt8]) {
+        scratch.removeAll(keepingCapacity: true)
+        let delimiters = options.recipientDelimiters
+        let lower = options.lowercaseLocalPart
+        for i in local {
+            let b = bytes[i]
+            if i > local.lowerBound, delimiters.contains(b) { break }
+            scratch.append(lower ? ASCII.lower(b) : b)
+        }
+        scratch.withUnsafeBytes { appendHash(.local, of: $0, to: &output) }
+    }
+
+    /// Appends H_message-id of a message-id: the text inside `<>` if present, trimmed of whitespace.
+    public func appendMessageID(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, to output: inout [UInt8]) {
+        var r = bytes.trimmingSpaces(range)
+        if r.count >= 2, bytes[r.lowerBound] == ASCII.lessThan, bytes[r.upperBound - 1] == ASCII.greaterThan {
+            r = bytes.trimmingSpaces(r.lowerBound + 1..<r.upperBound - 1)
+        }
+        appendHash(.messageID, of: UnsafeRawBufferPointer(rebasing: bytes[r]), to: &output)
+    }
+
+    // MARK: String conveniences (for `mailscrub hash`, config checks and tests; not hot paths)
+
+    /// The pseudonym of an address, cleaned as the scheme says; "" for the null sender.
+    public func pseudonym(address: String) -> String {
+        render(address) { bytes, out in appendAddress(bytes, 0..<bytes.count, to: &out) }
+    }
+
+    /// The pseudonym of a message-id, given with or without `<>`.
+    public func pseudonym(messageID: String) -> String {
+        render(messageID) { bytes, out in appendMessageID(bytes, 0..<bytes.count, to: &out) }
+    }
+
+    /// The pseudonym of an IP address, hashed as written.
+    public func pseudonym(ip: String) -> String {
+        render(ip) { bytes, out in appendHash(.ip, of: bytes, to: &out) }
+    }
+
+    /// The pseudonym of a hostname, lowercased first.
+    public func pseudonym(host: String) -> String {
+        render(host.lowercased()) { bytes, out in appendHash(.host, of: bytes, to: &out) }
+    }
+
+    private func render(_ value: String, _ body: (UnsafeRawBufferPointer, inout [UInt8]) -> Void) -> String {
+        var out: [UInt8] = []
+        var input = Array(value.utf8)
+        input.withUnsafeBytes { body($0, &out) }
+        input.removeAll()
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func hex<C: Collection<UInt8>>(_ bytes: C) -> [UInt8] {
+        var out: [UInt8] = []
+        for b in bytes {
+            out.append(ASCII.hexDigits[Int(b >> 4)])
+            out.append(ASCII.hexDigits[Int(b & 0x0F)])
+        }
+        return out
+    }
+}
