@@ -1,0 +1,105 @@
+/// Finds `key=value` fields that carry addresses or message-ids, wherever they stand in
+/// the message: Postfix's own fields (`from=<>`, `to=<>`, `orig_to=<>`, `sasl_username=`,
+/// `sasl_sender=`, `message-id=`, ...) and the same keys in interleaved programs' lines
+/// (dovecot `user=<>`, postgrey `sender=`, policyd-spf `envelope-from=`).
+enum FieldRules {
+    enum ValueKind { case address, xtextAddress, messageID }
+
+    /// Keys whose value is an address (bracketed or bare), with how to decode it.
+    private static let keys: [(StaticString, ValueKind)] = [
+        ("from", .address), ("to", .address), ("orig_to", .address), ("sasl_username", .address),
+        ("sasl_sender", .xtextAddress), ("user", .address), ("sender", .address), ("recipient", .address),
+        ("envelope-from", .address), ("envelope_from", .address), ("orig_from", .address),
+        ("message-id", .messageID), ("resent-message-id", .messageID), ("msgid", .messageID),
+        ("message_id", .messageID),
+    ]
+
+    /// Looks up the key ending just before `equals`, if it is one of ours and stands alone
+    /// (preceded by start, space, comma, semicolon or parenthesis).
+    static func key(_ b: UnsafeRawBufferPointer, endingAt equals: Int, lowerLimit: Int) -> ValueKind? {
+        var start = equals
+        while start > lowerLimit, ASCII.keyTable[Int(b[start - 1])] { start -= 1 }
+        guard start < equals else { return nil }
+        if start > lowerLimit {
+            let before = b[start - 1]
+            guard before == ASCII.space || before == ASCII.comma || before == ASCII.semicolon
+                    || before == ASCII.leftParen || before == ASCII.tab else { return nil }
+        }
+        for (name, kind) in keys where b.matchesWhole(name, start..<equals) { return kind }
+        return nil
+    }
+
+    /// Appends claims for the fields in `range` of the line.
+    /// `messageIDToEnd` is set for cleanup's `QID: message-id=` lines, whose value is the
+    /// rest of the line (it may hold spaces and need not be bracketed).
+    static func claims(_ b: UnsafeRawBufferPointer, in range: Range<Int>, into claims: inout [Claim]) {
+        var i = range.lowerBound
+        let end = range.upperBound
+        while i < end {
+            guard let equals = b.firstIndex(of: ASCII.equals, from: i, to: end) else { return }
+            i = equals + 1
+            guard let kind = key(b, endingAt: equals, lowerLimit: range.lowerBound) else { continue }
+            let value = equals + 1
+            switch kind {
+            case .messageID:
+                if value < end, b[value] == ASCII.lessThan {
+                    let close = b.firstIndex(of: ASCII.greaterThan, from: value, to: end) ?? (end - 1)
+                    claims.append(Claim(range: value..<close + 1, kind: .messageIDValue))
+                    i = close + 1
+                } else {
+                    let stop = bareEnd(b, from: value, to: end)
+                    if stop > value { claims.append(Claim(range: value..<stop, kind: .messageIDValue)) }
+                    i = stop
+                }
+            case .address, .xtextAddress:
+                let claimKind: Claim.Kind = kind == .address ? .address : .xtextAddress
+                if value < end, b[value] == ASCII.lessThan {
+                    let close = bracketEnd(b, from: value + 1, to: end)
+                    if close > value + 1 { claims.append(Claim(range: value + 1..<close, kind: claimKind)) }
+                    i = close
+                } else {
+                    let stop = bareEnd(b, from: value, to: end)
+                    if stop > value { claims.append(Claim(range: value..<stop, kind: claimKind)) }
+                    i = stop
+                }
+            }
+        }
+    }
+
+    /// The `>` that closes an address opened just before `start`, or `end` when the line
+    /// was cut. A quoted local part (`"a>b c"@d`) is skipped whole; otherwise the first
+    /// `>` followed by a field separator or end of line closes it.
+    static func bracketEnd(_ b: UnsafeRawBufferPointer, from start: Int, to end: Int) -> Int {
+        var i = start
+        if i < end, b[i] == ASCII.quote {
+            i += 1
+            while i < end, b[i] != ASCII.quote {
+                if b[i] == ASCII.backslash { i += 1 }
+                i += 1
+            }
+        }
+        while i < end {
+            if b[i] == ASCII.greaterThan {
+                if i + 1 == end { return i }
+                switch b[i + 1] {
+                case ASCII.comma, ASCII.space, ASCII.semicolon, ASCII.colon, ASCII.rightParen, ASCII.tab:
+                    return i
+                default: break
+                }
+            }
+            i += 1
+        }
+        return end
+    }
+
+    /// End of an unbracketed value: the next comma, space, tab or semicolon.
+    static func bareEnd(_ b: UnsafeRawBufferPointer, from start: Int, to end: Int) -> Int {
+        var i = start
+        while i < end {
+            let c = b[i]
+            if c == ASCII.comma || c == ASCII.space || c == ASCII.semicolon || c == ASCII.tab { break }
+            i += 1
+        }
+        return i
+    }
+}

@@ -1,0 +1,163 @@
+/// The fail-closed pass: in text no structural rule claimed, replaces everything shaped
+/// like an address (`a@b`, `"a b"@c`, `<a b@c>`), a message-id (`<…@…>`, or `<…>` after a
+/// `Message-ID:`/`msgid=` key) or an IPv4/IPv6 address by its pseudonym, copying the
+/// rest unchanged. It never needs to understand the line.
+enum GenericScan {
+    private enum Trigger: UInt8 { case none, angle, at, digit, hexLetter, colon, quote }
+
+    private static let triggers: [Trigger] = (0..<256).map { value in
+        let b = UInt8(value)
+        switch b {
+        case ASCII.lessThan: return .angle
+        case ASCII.at: return .at
+        case ASCII.colon: return .colon
+        case ASCII.quote: return .quote
+        default:
+            if ASCII.isDigit(b) { return .digit }
+            if ASCII.isHexDigit(b) { return .hexLetter }
+            return .none
+        }
+    }
+
+    /// Keys after which a bracketed value is a message-id even without an `@`.
+    private static let messageIDKeys: [StaticString] = [
+        "message-id", "msgid", "message_id", "resent-message-id", "in-reply-to", "references",
+    ]
+
+    /// Keys that run into an address without a space (`sender=a@b`): cut off before hashing.
+    private static let addressKeys: [StaticString] = [
+        "from", "to", "sender", "recipient", "envelope-from", "envelope_from", "user", "rcpt",
+        "mailfrom", "smtp.mailfrom", "header.from", "orig_to", "sasl_username", "sasl_sender", "login",
+    ]
+
+    /// Copies `range` of `b` to `out`, replacing sensitive tokens.
+    static func rewrite(_ b: UnsafeRawBufferPointer, _ range: Range<Int>, with p: Pseudonymizer, into out: inout [UInt8]) {
+        let end = range.upperBound
+        var copied = range.lowerBound  // bytes before this are already in `out`
+        var i = range.lowerBound
+        while i < end {
+            let trigger = triggers[Int(b[i])]
+            if trigger == .none {
+                i += 1
+                continue
+            }
+            var replaced: Range<Int>?
+            switch trigger {
+            case .angle:
+                replaced = bracketed(b, at: i, lowerLimit: copied, end: end, with: p, into: &out)
+            case .at:
+                replaced = bareAddress(b, at: i, lowerLimit: copied, end: end, with: p, into: &out)
+            case .digit, .hexLetter, .colon:
+                if let ip = IPScanner.match(b, at: i, lowerLimit: range.lowerBound, end: end) {
+                    out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[copied..<ip.lowerBound]))
+                    p.appendHash(.ip, of: UnsafeRawBufferPointer(rebasing: b[ip]), to: &out)
+                    replaced = ip
+                }
+            case .quote:
+                replaced = quotedUser(b, at: i, lowerLimit: copied, end: end, with: p, into: &out)
+            case .none:
+                break
+            }
+            if let replaced {
+                copied = replaced.upperBound
+                i = replaced.upperBound
+            } else {
+                i += 1
+            }
+        }
+        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[copied..<end]))
+    }
+
+    /// `<…>` holding an `@`, or any `<…>` after a message-id key: replaced with brackets kept.
+    /// `<name>` followed by `: Recipient address rejected` (or `Sender`) is an unqualified
+    /// address and is hashed too. Writes the text before it and returns the replaced span.
+    private static func bracketed(
+        _ b: UnsafeRawBufferPointer, at open: Int, lowerLimit: Int, end: Int,
+        with p: Pseudonymizer, into out: inout [UInt8]
+    ) -> Range<Int>? {
+        var close = open + 1
+        var at: Int?
+        while close < end, b[close] != ASCII.greaterThan, b[close] != ASCII.lessThan {
+            if b[close] == ASCII.at { at = close }
+            close += 1
+        }
+        guard close < end, b[close] == ASCII.greaterThan, close > open + 1 else { return nil }
+        let inner = open + 1..<close
+        let isMessageID = followsKey(b, before: open, lowerLimit: lowerLimit, keys: messageIDKeys)
+        guard at != nil || isMessageID
+                || b.matches(": Recipient address rejected", at: close + 1)
+                || b.matches(": Sender address rejected", at: close + 1)
+                || b.matches("... ", at: close + 1) else { return nil }
+        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[lowerLimit...open]))
+        if isMessageID {
+            p.appendMessageID(b, inner, to: &out)
+        } else {
+            p.appendAddress(b, inner, to: &out)
+        }
+        out.append(ASCII.greaterThan)
+        return lowerLimit..<close + 1
+    }
+
+    /// Whether `position` is preceded by `key:` or `key=` (optional spaces) for one of `keys`.
+    private static func followsKey(_ b: UnsafeRawBufferPointer, before position: Int, lowerLimit: Int, keys: [StaticString]) -> Bool {
+        var j = position
+        while j > lowerLimit, b[j - 1] == ASCII.space { j -= 1 }
+        guard j > lowerLimit, b[j - 1] == ASCII.colon || b[j - 1] == ASCII.equals else { return false }
+        let keyEnd = j - 1
+        var keyStart = keyEnd
+        while keyStart > lowerLimit, ASCII.keyTable[Int(b[keyStart - 1])] { keyStart -= 1 }
+        for key in keys where b.matchesWhole(key, keyStart..<keyEnd) { return true }
+        return false
+    }
+
+    /// An address around the `@` at `at`: the local part runs left over atext (or is a
+    /// quoted string ending right before the `@`), the domain right over domain
+    /// characters or an `[address literal]`. Returns nil for a lone `@`.
+    private static func bareAddress(
+        _ b: UnsafeRawBufferPointer, at: Int, lowerLimit: Int, end: Int,
+        with p: Pseudonymizer, into out: inout [UInt8]
+    ) -> Range<Int>? {
+        var start = at
+        if start > lowerLimit, b[start - 1] == ASCII.quote,
+           let open = b.lastIndex(of: ASCII.quote, from: lowerLimit, to: start - 1) {
+            start = open
+        } else {
+            while start > lowerLimit, ASCII.localPartTable[Int(b[start - 1])] { start -= 1 }
+            // `sender=alice@example.org`: the key is not part of the local part.
+            if let equals = b.firstIndex(of: ASCII.equals, from: start, to: at) {
+                for key in addressKeys where b.matchesWhole(key, start..<equals) {
+                    start = equals + 1
+                    break
+                }
+            }
+        }
+        var stop = at + 1
+        if stop < end, b[stop] == ASCII.leftBracket {
+            stop = (b.firstIndex(of: ASCII.rightBracket, from: stop, to: end) ?? (end - 1)) + 1
+        } else {
+            while stop < end, ASCII.domainTable[Int(b[stop])] { stop += 1 }
+            // A sentence's full stop or a dash after the domain is not part of it.
+            while stop > at + 1, b[stop - 1] == ASCII.dot || b[stop - 1] == ASCII.hyphen { stop -= 1 }
+        }
+        guard start < at || stop > at + 1 else { return nil }
+        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[lowerLimit..<start]))
+        // `@domain` alone keeps its `@`: the pseudonym of an empty local part is empty.
+        p.appendAddress(b, start..<stop, to: &out)
+        return lowerLimit..<stop
+    }
+
+    /// `unknown user: "name"` (local delivery bounces) names a mailbox without a domain.
+    private static func quotedUser(
+        _ b: UnsafeRawBufferPointer, at open: Int, lowerLimit: Int, end: Int,
+        with p: Pseudonymizer, into out: inout [UInt8]
+    ) -> Range<Int>? {
+        guard open >= lowerLimit + 6, b.matches("user: ", at: open - 6),
+              let close = b.firstIndex(of: ASCII.quote, from: open + 1, to: end), close > open + 1 else { return nil }
+        // An address inside is left to the `@` rule, which also keeps its domain.
+        guard b.firstIndex(of: ASCII.at, from: open + 1, to: close) == nil else { return nil }
+        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[lowerLimit...open]))
+        p.appendAddress(b, open + 1..<close, to: &out)
+        out.append(ASCII.quote)
+        return lowerLimit..<close + 1
+    }
+}

@@ -1,0 +1,87 @@
+/// Recognises header_checks / body_checks log lines and claims the logged content:
+///
+///     QID: ACTION: header NAME: VALUE from ORIGIN; from=<s> to=<r> proto=P helo=<h>[: text]
+///     QID: ACTION: body TEXT from ORIGIN; ...
+///     QID: header name="NAME", value="VALUE"          (header-logging milters)
+///
+/// The value ends at the last ` from ORIGIN;` that is followed by the envelope part or
+/// the end of the line; the subject itself may contain ` from ` and `;`. When no such
+/// anchor exists (smtp_header_checks, a cut line) the value runs to the end of the line,
+/// so nothing after it can escape unrewritten.
+enum HeaderCheckRule {
+    /// The claim for the content logged on this line, and where the envelope part starts.
+    static func claim(_ b: UnsafeRawBufferPointer, afterQueueID start: Int) -> (Claim, trailer: Int)? {
+        let end = b.count
+        if b.matches("header name=\"", at: start) {
+            return milterHeader(b, nameStart: start + 13)
+        }
+        // ACTION: lowercase word with dashes (warning, info, reject, milter-header-redirect, ...).
+        var i = start
+        while i < end, ASCII.isAlpha(b[i]) || b[i] == ASCII.hyphen { i += 1 }
+        guard i > start, b.matches(": ", at: i) else { return nil }
+        i += 2
+        let contentStart: Int
+        let isHeader: Bool
+        if b.matches("header ", at: i) {
+            contentStart = i + 7
+            isHeader = true
+        } else if b.matches("body ", at: i) {
+            contentStart = i + 5
+            isHeader = false
+        } else if b.matches("content ", at: i) {
+            contentStart = i + 8
+            isHeader = false
+        } else {
+            return nil
+        }
+        let valueEnd = anchor(b, from: contentStart) ?? end
+        guard isHeader else {
+            return (Claim(range: contentStart..<valueEnd, kind: .headerValue(.opaque)), valueEnd)
+        }
+        var nameEnd = contentStart
+        while nameEnd < valueEnd, b[nameEnd] != ASCII.colon, b[nameEnd] != ASCII.space { nameEnd += 1 }
+        guard nameEnd < valueEnd, b[nameEnd] == ASCII.colon else {
+            return (Claim(range: contentStart..<valueEnd, kind: .headerValue(.opaque)), valueEnd)
+        }
+        var valueStart = nameEnd + 1
+        while valueStart < valueEnd, ASCII.isSpace(b[valueStart]) { valueStart += 1 }
+        let kind = HeaderKind.of(b, contentStart..<nameEnd)
+        return (Claim(range: valueStart..<valueEnd, kind: .headerValue(kind)), valueEnd)
+    }
+
+    /// `header name="N", value="V"`: the value runs to the last quote of the line.
+    private static func milterHeader(_ b: UnsafeRawBufferPointer, nameStart: Int) -> (Claim, trailer: Int)? {
+        let end = b.count
+        guard let nameEnd = b.firstIndex(of: ASCII.quote, from: nameStart, to: end),
+              b.matches("\", value=\"", at: nameEnd) else { return nil }
+        let valueStart = nameEnd + 10
+        let valueEnd = max(valueStart, b.lastIndex(of: ASCII.quote, from: valueStart, to: end) ?? end)
+        let kind = HeaderKind.of(b, nameStart..<nameEnd)
+        return (Claim(range: valueStart..<valueEnd, kind: .headerValue(kind)), valueEnd)
+    }
+
+    /// Offset of the last ` from ORIGIN;` whose ORIGIN is `local` or `name[addr]` and
+    /// which is followed by end of line, `: `, or an envelope field.
+    static func anchor(_ b: UnsafeRawBufferPointer, from start: Int) -> Int? {
+        let end = b.count
+        var i = end - 6
+        while i >= start {
+            if b[i] == ASCII.space, b.matches(" from ", at: i) {
+                let originStart = i + 6
+                var j = originStart
+                while j < end, b[j] != ASCII.semicolon, b[j] != ASCII.space { j += 1 }
+                if j < end, b[j] == ASCII.semicolon, j > originStart,
+                   (j == originStart + 5 && b.matches("local", at: originStart)) || b[j - 1] == ASCII.rightBracket {
+                    let after = j + 1
+                    if after == end || b.matches(": ", at: after) || b.matches(" from=<", at: after)
+                        || b.matches(" to=<", at: after) || b.matches(" proto=", at: after)
+                        || b.matches(" helo=<", at: after) {
+                        return i
+                    }
+                }
+            }
+            i -= 1
+        }
+        return nil
+    }
+}

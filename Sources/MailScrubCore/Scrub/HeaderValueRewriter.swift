@@ -1,0 +1,147 @@
+/// Rewrites logged header values and raw message-id values into pseudonyms.
+enum HeaderValueRewriter {
+    static func append(
+        _ kind: HeaderKind, _ b: UnsafeRawBufferPointer, _ range: Range<Int>,
+        with p: Pseudonymizer, into out: inout [UInt8]
+    ) {
+        switch kind {
+        case .addressList: appendAddressList(b, range, with: p, into: &out)
+        case .messageIDList: appendMessageIDList(b, range, with: p, into: &out)
+        case .opaque: appendCharacterCount(b, range, into: &out)
+        }
+    }
+
+    /// `[N chars]`, N counting UTF-8 characters (bytes that do not continue a sequence).
+    static func appendCharacterCount(_ b: UnsafeRawBufferPointer, _ range: Range<Int>, into out: inout [UInt8]) {
+        out.append(ASCII.leftBracket)
+        appendDecimal(characterCount(b, range), into: &out)
+        out.append(contentsOf: " chars]".utf8)
+    }
+
+    /// The number of UTF-8 characters in `range` (bytes that do not continue a sequence).
+    static func characterCount(_ b: UnsafeRawBufferPointer, _ range: Range<Int>) -> Int {
+        var n = 0
+        for i in range where b[i] & 0xC0 != 0x80 { n += 1 }
+        return n
+    }
+
+    static func appendDecimal(_ value: Int, into out: inout [UInt8]) {
+        if value >= 10 { appendDecimal(value / 10, into: &out) }
+        out.append(UInt8(0x30 + value % 10))
+    }
+
+    /// A raw message-id header value as cleanup logs it: `<H>` for `<id>`, `<>` kept,
+    /// nothing for an empty value, and a bare H for anything else (no brackets, spaces,
+    /// trailing junk, encoded words), so no part of it survives.
+    static func appendMessageIDValue(
+        _ b: UnsafeRawBufferPointer, _ range: Range<Int>, with p: Pseudonymizer, into out: inout [UInt8]
+    ) {
+        let r = b.trimmingSpaces(range)
+        guard !r.isEmpty else { return }
+        if r.count >= 2, b[r.lowerBound] == ASCII.lessThan, b[r.upperBound - 1] == ASCII.greaterThan,
+           b.firstIndex(of: ASCII.greaterThan, from: r.lowerBound, to: r.upperBound - 1) == nil {
+            out.append(ASCII.lessThan)
+            if !b.trimmingSpaces(r.lowerBound + 1..<r.upperBound - 1).isEmpty {
+                p.appendMessageID(b, r, to: &out)
+            }
+            out.append(ASCII.greaterThan)
+        } else {
+            p.appendHash(.messageID, of: UnsafeRawBufferPointer(rebasing: b[r]), to: &out)
+        }
+    }
+
+    /// Each `<id>` becomes `<H>`, separated by single spaces; text outside brackets is
+    /// dropped; an id cut off by truncation becomes `<H` without the closing bracket.
+    static func appendMessageIDList(
+        _ b: UnsafeRawBufferPointer, _ range: Range<Int>, with p: Pseudonymizer, into out: inout [UInt8]
+    ) {
+        var i = range.lowerBound
+        var any = false
+        while let open = b.firstIndex(of: ASCII.lessThan, from: i, to: range.upperBound) {
+            if any { out.append(ASCII.space) }
+            any = true
+            out.append(ASCII.lessThan)
+            guard let close = b.firstIndex(of: ASCII.greaterThan, from: open + 1, to: range.upperBound) else {
+                p.appendMessageID(b, open + 1..<range.upperBound, to: &out)
+                return
+            }
+            p.appendMessageID(b, open + 1..<close, to: &out)
+            out.append(ASCII.greaterThan)
+            i = close + 1
+        }
+        let rest = b.trimmingSpaces(range)
+        if !any, !rest.isEmpty {
+            p.appendHash(.messageID, of: UnsafeRawBufferPointer(rebasing: b[rest]), to: &out)
+        }
+    }
+
+    /// The pseudonyms of the addresses in an address header, joined by `, `. Display
+    /// names, comments, group names and fragments without an address are dropped.
+    static func appendAddressList(
+        _ b: UnsafeRawBufferPointer, _ range: Range<Int>, with p: Pseudonymizer, into out: inout [UInt8]
+    ) {
+        var first = true
+        var start = range.lowerBound
+        var inQuote = false
+        var inAngle = false
+        var depth = 0
+        var i = range.lowerBound
+        while i <= range.upperBound {
+            if i < range.upperBound {
+                let c = b[i]
+                if inQuote {
+                    if c == ASCII.backslash { i += 1 } else if c == ASCII.quote { inQuote = false }
+                    i += 1
+                    continue
+                }
+                switch c {
+                case ASCII.quote: inQuote = true
+                case ASCII.lessThan: inAngle = true
+                case ASCII.greaterThan: inAngle = false
+                case ASCII.leftParen: depth += 1
+                case ASCII.rightParen: depth = max(0, depth - 1)
+                default: break
+                }
+                guard (c == ASCII.comma || c == ASCII.semicolon || c == ASCII.colon) && !inAngle && depth == 0 else {
+                    i += 1
+                    continue
+                }
+                if c == ASCII.colon {
+                    // `Group name: a@b, c@d;` — the group name is display text, not an address.
+                    start = i + 1
+                    i += 1
+                    continue
+                }
+            }
+            let element = min(i, range.upperBound)
+            if let address = addressInElement(b, start..<element) {
+                if !first { out.append(contentsOf: ", ".utf8) }
+                first = false
+                p.appendAddress(b, address, to: &out)
+            }
+            start = i + 1
+            i += 1
+        }
+    }
+
+    /// The part of one list element to hash, or nil when it holds no address.
+    private static func addressInElement(_ b: UnsafeRawBufferPointer, _ range: Range<Int>) -> Range<Int>? {
+        var r = b.trimmingSpaces(range)
+        // printable() turns folding CR/LF/TAB into `?`.
+        while !r.isEmpty, b[r.lowerBound] == ASCII.question || ASCII.isSpace(b[r.lowerBound]) {
+            r = r.lowerBound + 1..<r.upperBound
+        }
+        guard !r.isEmpty else { return nil }
+        if b.firstIndex(of: ASCII.lessThan, from: r.lowerBound, to: r.upperBound) != nil { return r }
+        // `root@host (Cron Daemon)`: the comment is display text.
+        if let paren = b.firstIndex(of: ASCII.leftParen, from: r.lowerBound, to: r.upperBound) {
+            r = b.trimmingSpaces(r.lowerBound..<paren)
+        }
+        guard !r.isEmpty else { return nil }
+        let hasAt = b.firstIndex(of: ASCII.at, from: r.lowerBound, to: r.upperBound) != nil
+        let hasSpace = b.firstIndex(of: ASCII.space, from: r.lowerBound, to: r.upperBound) != nil
+        // A fragment with spaces and no `@` is a display name (or its truncated start).
+        if !hasAt && (hasSpace || b[r.lowerBound] == ASCII.quote) { return nil }
+        return r
+    }
+}

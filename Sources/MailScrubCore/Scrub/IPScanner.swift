@@ -1,0 +1,93 @@
+/// Finds IPv4 and IPv6 addresses in free text as written (`192.0.2.1`, `2001:db8::1`,
+/// `::ffff:192.0.2.1`, `[IPv6:2001:db8::1]`), with boundaries that keep version numbers,
+/// DSN codes, delays and clock times (`19:42:12`) from matching.
+enum IPScanner {
+    /// The address starting at `i`, or nil. `lowerLimit` is where the text may be looked
+    /// back into to check the left boundary.
+    static func match(_ b: UnsafeRawBufferPointer, at i: Int, lowerLimit: Int, end: Int) -> Range<Int>? {
+        var v6Allowed = true
+        if i > lowerLimit {
+            let before = b[i - 1]
+            if ASCII.isDigit(before) || before == ASCII.dot { return nil }
+            // IPv6 never continues a word or a colon-separated run (clock times), except
+            // after the `IPv6:` tag of an address literal.
+            if ASCII.isAlpha(before) { v6Allowed = false }
+            if before == ASCII.colon && !(i - 5 >= lowerLimit && b.matchesIgnoringCase("ipv6:", at: i - 5)) {
+                v6Allowed = false
+            }
+        }
+        // A dotted quad can only end an IPv6 address, so one found here stands alone.
+        if ASCII.isDigit(b[i]), let v4 = ipv4(b, at: i, end: end) { return v4 }
+        return v6Allowed ? ipv6(b, at: i, end: end) : nil
+    }
+
+    /// A dotted quad of decimal octets (0–255) at `i`, not followed by a digit or `.digit`.
+    static func ipv4(_ b: UnsafeRawBufferPointer, at i: Int, end: Int) -> Range<Int>? {
+        var j = i
+        for octet in 0..<4 {
+            if octet > 0 {
+                guard j < end, b[j] == ASCII.dot else { return nil }
+                j += 1
+            }
+            var value = 0
+            let start = j
+            while j < end, ASCII.isDigit(b[j]), j - start < 3 {
+                value = value * 10 + Int(b[j] - 0x30)
+                j += 1
+            }
+            guard j > start, value <= 255 else { return nil }
+        }
+        if j < end, ASCII.isDigit(b[j]) { return nil }
+        if j + 1 < end, b[j] == ASCII.dot, ASCII.isDigit(b[j + 1]) { return nil }
+        return i..<j
+    }
+
+    /// An IPv6 address at `i`: hex groups of up to four digits separated by `:`, with one
+    /// `::` or exactly eight groups, optionally ending in an IPv4 dotted quad. At least one
+    /// hex digit, and not followed by a letter or digit.
+    static func ipv6(_ b: UnsafeRawBufferPointer, at i: Int, end: Int) -> Range<Int>? {
+        var j = i
+        var groups = 0
+        var colons = 0
+        var doubleColon = false
+        var digits = 0
+        var groupLength = 0
+        var lastGroupStart = i
+        while j < end {
+            let c = b[j]
+            if ASCII.isHexDigit(c) {
+                if groupLength == 0 { lastGroupStart = j }
+                groupLength += 1
+                digits += 1
+                guard groupLength <= 4 else { return nil }
+                j += 1
+            } else if c == ASCII.colon {
+                if groupLength > 0 { groups += 1 }
+                if j + 1 < end, b[j + 1] == ASCII.colon {
+                    guard !doubleColon else { return nil }
+                    doubleColon = true
+                    colons += 2
+                    j += 2
+                } else {
+                    // A single trailing colon (`fe80::1: listed`) ends the address before it.
+                    guard j + 1 < end, ASCII.isHexDigit(b[j + 1]) else { break }
+                    colons += 1
+                    j += 1
+                }
+                groupLength = 0
+            } else if c == ASCII.dot, groups >= 2 || doubleColon, let v4 = ipv4(b, at: lastGroupStart, end: end) {
+                // Embedded IPv4 tail: counts as two groups.
+                groups += 2
+                groupLength = 0
+                j = v4.upperBound
+                break
+            } else {
+                break
+            }
+        }
+        if groupLength > 0 { groups += 1 }
+        guard digits > 0, colons >= 2, doubleColon ? groups <= 7 : groups == 8 else { return nil }
+        if j < end, ASCII.isAlnum(b[j]) { return nil }
+        return i..<j
+    }
+}

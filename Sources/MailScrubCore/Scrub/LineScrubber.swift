@@ -1,0 +1,147 @@
+/// Rewrites one log line with every sensitive token replaced by its pseudonym: the
+/// `lines` output mode, and the fail-closed pass for any text that reaches output.
+///
+/// Two layers. Structural rules (`FieldRules`, `HeaderCheckRule`, the dovecot and
+/// cleanup rules below) claim the spans they understand and rewrite them by meaning.
+/// Every byte no rule claimed then goes through the generic scan (`GenericScan`), which
+/// replaces whatever is shaped like an address, a `<…@…>` message-id or an IP address.
+/// So an unknown line shape loses nothing it should not: it only loses meaning.
+///
+/// Not thread-safe: it reuses buffers between lines; use one per thread.
+public final class LineScrubber {
+    let pseudonymizer: Pseudonymizer
+    /// Claims of the current line, sorted by start before rewriting.
+    private var claims: [Claim] = []
+    /// Decoded xtext of the current `sasl_sender=` value.
+    private var decoded: [UInt8] = []
+
+    public init(pseudonymizer: Pseudonymizer) {
+        self.pseudonymizer = pseudonymizer
+        claims.reserveCapacity(16)
+    }
+
+    /// Appends the scrubbed form of `line` (no newline) to `output`.
+    public func scrub(_ line: UnsafeRawBufferPointer, into output: inout [UInt8]) {
+        claims.removeAll(keepingCapacity: true)
+        let end = line.count
+        let header = SyslogHeader.parse(line)
+        var fieldsStart = header.messageStart
+        var fieldsEnd = end
+
+        if let queueID = QueueID.prefix(line, at: header.messageStart) {
+            let after = min(end, queueID.upperBound + 2)
+            if let (claim, trailer) = HeaderCheckRule.claim(line, afterQueueID: after) {
+                claims.append(claim)
+                fieldsStart = trailer
+            } else if let valueStart = cleanupMessageIDValue(line, at: after) {
+                // cleanup logs the raw header value to the end of the line, spaces and all.
+                if valueStart < end { claims.append(Claim(range: valueStart..<end, kind: .messageIDValue)) }
+                fieldsEnd = valueStart
+            }
+        }
+        if let program = header.program, line.matches("dovecot", at: program.lowerBound) {
+            dovecotUsers(line, from: header.messageStart)
+        }
+        if fieldsStart < fieldsEnd {
+            FieldRules.claims(line, in: fieldsStart..<fieldsEnd, into: &claims)
+        }
+        sortAndTrimClaims()
+
+        var position = 0
+        for claim in claims {
+            GenericScan.rewrite(line, position..<claim.range.lowerBound, with: pseudonymizer, into: &output)
+            rewrite(line, claim, into: &output)
+            position = claim.range.upperBound
+        }
+        GenericScan.rewrite(line, position..<end, with: pseudonymizer, into: &output)
+    }
+
+    /// Start of the value in `message-id=VALUE` / `resent-message-id=VALUE` right after a queue id.
+    private func cleanupMessageIDValue(_ b: UnsafeRawBufferPointer, at i: Int) -> Int? {
+        if b.matches("message-id=", at: i) { return i + 11 }
+        if b.matches("resent-message-id=", at: i) { return i + 18 }
+        return nil
+    }
+
+    /// dovecot names the user in parentheses after a service or passdb name:
+    /// `lmtp(alice@example.org)<…>:`, `imap(alice)`, `auth: passwd-file(alice,192.0.2.1)`,
+    /// or the older `lmtp(12345, alice)`. The user may have no domain, which the generic
+    /// scan could not recognise. The first element that is not a number is the user.
+    private func dovecotUsers(_ b: UnsafeRawBufferPointer, from start: Int) {
+        var i = start
+        while let open = b.firstIndex(of: ASCII.leftParen, from: i, to: b.count) {
+            guard let close = b.firstIndex(of: ASCII.rightParen, from: open + 1, to: b.count) else { return }
+            i = close + 1
+            guard open > start, ASCII.isAlpha(b[open - 1]) || b[open - 1] == ASCII.hyphen else { continue }
+            var elementStart = open + 1
+            while elementStart < close {
+                let elementEnd = b.firstIndex(of: ASCII.comma, from: elementStart, to: close) ?? close
+                let element = b.trimmingSpaces(elementStart..<elementEnd)
+                if !element.isEmpty, !element.allSatisfy({ ASCII.isDigit(b[$0]) }) {
+                    claims.append(Claim(range: element, kind: .address))
+                    break
+                }
+                elementStart = elementEnd + 1
+            }
+        }
+    }
+
+    /// Sorts claims by start and drops any that overlap an earlier one.
+    private func sortAndTrimClaims() {
+        guard claims.count > 1 else { return }
+        // Insertion sort: a line has a handful of claims, mostly in order already.
+        for i in 1..<claims.count {
+            var j = i
+            let item = claims[i]
+            while j > 0, claims[j - 1].range.lowerBound > item.range.lowerBound {
+                claims[j] = claims[j - 1]
+                j -= 1
+            }
+            claims[j] = item
+        }
+        var kept = 1
+        for i in 1..<claims.count where claims[i].range.lowerBound >= claims[kept - 1].range.upperBound {
+            claims[kept] = claims[i]
+            kept += 1
+        }
+        claims.removeSubrange(kept...)
+    }
+
+    private func rewrite(_ b: UnsafeRawBufferPointer, _ claim: Claim, into output: inout [UInt8]) {
+        switch claim.kind {
+        case .address:
+            pseudonymizer.appendAddress(b, claim.range, to: &output)
+        case .xtextAddress:
+            XText.decode(b, claim.range, into: &decoded)
+            decoded.withUnsafeBytes { pseudonymizer.appendAddress($0, 0..<$0.count, to: &output) }
+        case .messageIDValue:
+            HeaderValueRewriter.appendMessageIDValue(b, claim.range, with: pseudonymizer, into: &output)
+        case .headerValue(let kind):
+            HeaderValueRewriter.append(kind, b, claim.range, with: pseudonymizer, into: &output)
+        }
+    }
+}
+
+/// RFC 3461 xtext, as Postfix logs `sasl_sender=`: `+XX` is the byte with hex value XX.
+enum XText {
+    static func decode(_ b: UnsafeRawBufferPointer, _ range: Range<Int>, into out: inout [UInt8]) {
+        out.removeAll(keepingCapacity: true)
+        var i = range.lowerBound
+        while i < range.upperBound {
+            if b[i] == ASCII.plus, i + 2 < range.upperBound, let hi = hexValue(b[i + 1]), let lo = hexValue(b[i + 2]) {
+                out.append(hi << 4 | lo)
+                i += 3
+            } else {
+                out.append(b[i])
+                i += 1
+            }
+        }
+    }
+
+    private static func hexValue(_ c: UInt8) -> UInt8? {
+        if ASCII.isDigit(c) { return c - 0x30 }
+        let l = c | 0x20
+        if l >= 0x61 && l <= 0x66 { return l - 0x61 + 10 }
+        return nil
+    }
+}

@@ -1,0 +1,121 @@
+/// The syslog header of a line, as byte ranges into it.
+///
+/// Accepts BSD stamps (`May 20 22:16:47`, `May 01 ...`, `May 2 ...`), RFC 3339 stamps
+/// (`2022-01-08T19:42:12.572958+00:00`), an optional BSD `<facility.level>` marker,
+/// a missing stamp or host, and tags with or without `[pid]`. A line that fits none of
+/// that is not an error: `program` is nil and the message is the whole line.
+public struct SyslogHeader: Equatable, Sendable {
+    /// The timestamp as written, or nil when the line has none.
+    public var timestamp: Range<Int>?
+    /// The syslog host field, or nil when the line has none.
+    public var host: Range<Int>?
+    /// The tag without `[pid]`, e.g. `postfix/submission/smtpd`; nil when no tag was found.
+    public var program: Range<Int>?
+    /// The digits inside `[pid]`, when present.
+    public var pid: Range<Int>?
+    /// Offset of the message text after `tag[pid]: `; 0 when no tag was found.
+    public var messageStart: Int
+
+    static let unparsed = SyslogHeader(timestamp: nil, host: nil, program: nil, pid: nil, messageStart: 0)
+
+    /// Parses the header of `line`; never fails, see the type's summary.
+    public static func parse(_ line: UnsafeRawBufferPointer) -> SyslogHeader {
+        let end = line.count
+        var i = 0
+        while i < end, ASCII.isSpace(line[i]) { i += 1 }
+        var header = SyslogHeader.unparsed
+        if let stamp = timestampEnd(line, from: i) {
+            header.timestamp = i..<stamp
+            i = stamp
+            while i < end, line[i] == ASCII.space { i += 1 }
+        }
+        // FreeBSD's `<mail.info>` marker between stamp and host.
+        if i < end, line[i] == ASCII.lessThan, let close = line.firstIndex(of: ASCII.greaterThan, from: i, to: min(end, i + 32)) {
+            i = close + 1
+            while i < end, line[i] == ASCII.space { i += 1 }
+        }
+        if let tag = tag(line, at: i) {
+            header.program = tag.program
+            header.pid = tag.pid
+            header.messageStart = tag.messageStart
+        } else {
+            var tokenEnd = i
+            while tokenEnd < end, line[tokenEnd] != ASCII.space { tokenEnd += 1 }
+            var next = tokenEnd
+            while next < end, line[next] == ASCII.space { next += 1 }
+            guard tokenEnd > i, let tag = tag(line, at: next) else { return .unparsed }
+            header.host = i..<tokenEnd
+            header.program = tag.program
+            header.pid = tag.pid
+            header.messageStart = tag.messageStart
+        }
+        // Solaris adds `[ID 197553 mail.info] ` before the message.
+        if line.matches("[ID ", at: header.messageStart),
+           let close = line.firstIndex(of: ASCII.rightBracket, from: header.messageStart, to: end) {
+            header.messageStart = min(end, close + 2)
+        }
+        return header
+    }
+
+    /// The last component of the tag: `smtpd` for `postfix/submission/smtpd`.
+    public func daemon(in line: UnsafeRawBufferPointer) -> Range<Int>? {
+        guard let program else { return nil }
+        let slash = line.lastIndex(of: ASCII.slash, from: program.lowerBound, to: program.upperBound)
+        return (slash.map { $0 + 1 } ?? program.lowerBound)..<program.upperBound
+    }
+
+    private static let months: [StaticString] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ]
+
+    /// End of a BSD or RFC 3339 timestamp starting at `i`, or nil.
+    static func timestampEnd(_ b: UnsafeRawBufferPointer, from i: Int) -> Int? {
+        let end = b.count
+        if i + 10 <= end, ASCII.isDigit(b[i]), ASCII.isDigit(b[i + 3]), b[i + 4] == ASCII.hyphen,
+           b[i + 7] == ASCII.hyphen {
+            var j = i
+            while j < end, b[j] != ASCII.space { j += 1 }
+            return j
+        }
+        guard i + 15 <= end, months.contains(where: { b.matches($0, at: i) }), b[i + 3] == ASCII.space else {
+            return nil
+        }
+        var j = i + 4
+        while j < end, b[j] == ASCII.space { j += 1 }
+        let dayStart = j
+        while j < end, ASCII.isDigit(b[j]) { j += 1 }
+        guard (1...2).contains(j - dayStart), j < end, b[j] == ASCII.space else { return nil }
+        j += 1
+        guard j + 8 <= end, ASCII.isDigit(b[j]), ASCII.isDigit(b[j + 1]), b[j + 2] == ASCII.colon,
+              ASCII.isDigit(b[j + 3]), ASCII.isDigit(b[j + 4]), b[j + 5] == ASCII.colon,
+              ASCII.isDigit(b[j + 6]), ASCII.isDigit(b[j + 7]) else { return nil }
+        j += 8
+        if j < end, b[j] == ASCII.dot {
+            j += 1
+            while j < end, ASCII.isDigit(b[j]) { j += 1 }
+        }
+        return j
+    }
+
+    /// A `name[pid]: ` or `name: ` tag at `i`, or nil. A queue id followed by `: ` is not a tag.
+    private static func tag(_ b: UnsafeRawBufferPointer, at i: Int) -> (program: Range<Int>, pid: Range<Int>?, messageStart: Int)? {
+        let end = b.count
+        var j = i
+        while j < end, b[j] != ASCII.space, b[j] != ASCII.leftBracket, b[j] != ASCII.colon { j += 1 }
+        guard j > i, j < end else { return nil }
+        let program = i..<j
+        var pid: Range<Int>?
+        if b[j] == ASCII.leftBracket {
+            let pidStart = j + 1
+            j = pidStart
+            while j < end, ASCII.isDigit(b[j]) { j += 1 }
+            guard j < end, b[j] == ASCII.rightBracket else { return nil }
+            pid = pidStart..<j
+            j += 1
+        } else if QueueID.isQueueID(b, program) {
+            return nil
+        }
+        guard j < end, b[j] == ASCII.colon, j + 1 == end || b[j + 1] == ASCII.space else { return nil }
+        return (program, pid, min(end, j + 2))
+    }
+}

@@ -1,0 +1,103 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One line on stderr.
+enum StandardError {
+    static func write(_ message: String) {
+        var text = Array((message + "\n").utf8)
+        text.withUnsafeMutableBytes { _ = try? writeAll(fd: 2, $0.baseAddress!, $0.count) }
+    }
+}
+
+/// Thrown when standard output's reader has gone away: a normal end, not an error.
+struct OutputClosed: Error {}
+
+/// Writes all of a buffer, retrying short writes and EINTR.
+func writeAll(fd: Int32, _ base: UnsafeRawPointer, _ count: Int) throws {
+    var done = 0
+    while done < count {
+        let n = Glibc.write(fd, base + done, count - done)
+        if n < 0 {
+            if errno == EINTR { continue }
+            if errno == EPIPE { throw OutputClosed() }
+            throw Failure(.ioError, "cannot write output: \(String(cString: strerror(errno)))")
+        }
+        done += n
+    }
+}
+
+/// The human-readable text for the current errno.
+func errnoText() -> String { String(cString: strerror(errno)) }
+
+/// Reads FILE arguments in order (or stdin when there are none, or for "-") in large blocks.
+struct InputFiles {
+    static let chunkSize = 1 << 20
+
+    var paths: [String]
+
+    /// Calls `body` with each chunk of each input in turn, and `endOfFile` after each input.
+    func forEachChunk(_ body: (UnsafeRawBufferPointer) throws -> Void, endOfFile: () throws -> Void) throws {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.chunkSize, alignment: 16)
+        defer { buffer.deallocate() }
+        for path in paths.isEmpty ? ["-"] : paths {
+            let fd: Int32
+            if path == "-" {
+                fd = 0
+            } else {
+                fd = open(path, O_RDONLY | O_CLOEXEC)
+                guard fd >= 0 else { throw Failure(.noInput, "\(path): cannot open: \(errnoText())") }
+            }
+            defer { if fd != 0 { close(fd) } }
+            while true {
+                let n = read(fd, buffer.baseAddress!, buffer.count)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw Failure(.ioError, "\(path == "-" ? "standard input" : path): cannot read: \(errnoText())")
+                }
+                if n == 0 { break }
+                try body(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+            }
+            try endOfFile()
+        }
+    }
+}
+
+/// Writes `text` to `path` atomically with mode 0600: a temporary file in the same
+/// directory is written, fsynced and then linked (no overwrite) or renamed (overwrite)
+/// into place, and the directory is fsynced. A reader never sees a partial file.
+func writeFileAtomically(_ text: String, to path: String, overwrite: Bool) throws {
+    let slash = path.lastIndex(of: "/")
+    let directory = slash.map { String(path[..<$0]) } ?? "."
+    var template = Array("\(directory.isEmpty ? "/" : directory)/.mailscrub-XXXXXX".utf8CString)
+    let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+    guard fd >= 0 else { throw Failure(.cannotCreate, "\(path): cannot create a file in \(directory): \(errnoText())") }
+    let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    var linked = false
+    defer {
+        close(fd)
+        if !linked { unlink(temporary) }
+    }
+    guard fchmod(fd, 0o600) == 0 else { throw Failure(.ioError, "\(path): cannot set mode 0600: \(errnoText())") }
+    var bytes = Array(text.utf8)
+    try bytes.withUnsafeMutableBytes { try writeAll(fd: fd, $0.baseAddress!, $0.count) }
+    for i in bytes.indices { bytes[i] = 0 }
+    guard fsync(fd) == 0 else { throw Failure(.ioError, "\(path): cannot sync: \(errnoText())") }
+    if overwrite {
+        guard rename(temporary, path) == 0 else { throw Failure(.cannotCreate, "\(path): cannot replace: \(errnoText())") }
+    } else {
+        guard link(temporary, path) == 0 else {
+            if errno == EEXIST { throw Failure(.cannotCreate, "\(path): already exists; use --force to replace it") }
+            throw Failure(.cannotCreate, "\(path): cannot create: \(errnoText())")
+        }
+        unlink(temporary)
+    }
+    linked = true
+    let dirfd = open(directory.isEmpty ? "/" : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    if dirfd >= 0 {
+        fsync(dirfd)
+        close(dirfd)
+    }
+}

@@ -1,0 +1,56 @@
+import ArgumentParser
+import MailScrubCore
+
+/// `mailscrub hash VALUE…`: the pseudonym of each value, one per line, e.g. to find one
+/// person's records for an access or erasure request.
+struct HashCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hash",
+        abstract: "Print the pseudonym of each address, <message-id> or IP address.",
+        discussion: """
+            By default a value in angle brackets with text inside is a message-id, a value
+            that parses as an IPv4 or IPv6 address is an IP, and anything else is an address
+            (a display name, brackets and quotes are cleaned off; '<>' is the null sender and
+            prints an empty line). Use --as to say which it is.
+            """
+    )
+
+    enum Kind: String, ExpressibleByArgument, CaseIterable {
+        case auto, address, messageID = "message-id", ip, host
+    }
+
+    @Option(help: "Config file (default: $MAILSCRUB_CONFIG, else config/mailscrub.yml).")
+    var config: String?
+
+    @Option(name: .customLong("as"), help: "What the values are: auto, address, message-id, ip or host.")
+    var kind: Kind = .auto
+
+    @Argument(help: "Values to hash.")
+    var values: [String]
+
+    func validate() throws {
+        guard !values.isEmpty else { throw ValidationError("give at least one value to hash") }
+    }
+
+    func run() throws {
+        try reportingFailures {
+            let p = try ConfigLoader.pseudonymizer(explicit: config)
+            for value in values {
+                print(pseudonym(of: value, with: p))
+            }
+        }
+    }
+
+    private func pseudonym(of value: String, with p: Pseudonymizer) -> String {
+        switch kind {
+        case .address: return p.pseudonym(address: value)
+        case .messageID: return p.pseudonym(messageID: value)
+        case .ip: return p.pseudonym(ip: value)
+        case .host: return p.pseudonym(host: value)
+        case .auto:
+            if value.hasPrefix("<"), value.hasSuffix(">"), value.count > 2 { return p.pseudonym(messageID: value) }
+            if IPAddress.isIPAddress(value) { return p.pseudonym(ip: value) }
+            return p.pseudonym(address: value)
+        }
+    }
+}

@@ -1,0 +1,35 @@
+import ArgumentParser
+import MailScrubCore
+
+/// The `mailscrub` command: scrubbing is the default subcommand.
+@main
+struct MailScrubCommand: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "mailscrub",
+        abstract: "Replace every address, message-id, IP and header value in Postfix logs by a keyed pseudonym.",
+        discussion: """
+            Reads Postfix syslog lines from the FILEs (or standard input) and writes them to
+            standard output with each sensitive token replaced by its HMAC-SHA256 pseudonym.
+
+            Examples:
+              mailscrub keygen                          create config/mailscrub.yml with a new secret
+              mailscrub --emit lines /var/log/mail.log  the log, pseudonymized line by line
+              zcat mail.log.2.gz | mailscrub --emit lines > mail.2.scrubbed
+              mailscrub hash alice@example.org          find one person's pseudonym
+
+            Exit status:
+              0   success (also when the reader of the output goes away early)
+              64  bad command-line usage
+              65  a value given to 'hash' could not be read
+              66  an input file could not be opened
+              73  'keygen' would overwrite an existing file (use --force)
+              74  a read or write error
+              78  a configuration problem (missing secret, placeholder, permissions, YAML)
+            """,
+        version: version,
+        subcommands: [ScrubCommand.self, HashCommand.self, KeygenCommand.self],
+        defaultSubcommand: ScrubCommand.self
+    )
+}
