@@ -35,7 +35,7 @@ let package = Package(
         .testTarget(
             name: "MailScrubCoreTests",
             dependencies: ["MailScrubCore"],
-            resources: [.copy("Golden")]
+            exclude: ["Golden"]
         ),
         .testTarget(
             name: "CLITests",

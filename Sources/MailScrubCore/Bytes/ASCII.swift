@@ -109,3 +109,21 @@ extension UnsafeRawBufferPointer {
         return lo..<hi
     }
 }
+
+/// Well-formedness of multi-byte UTF-8 sequences, for scanners that accept non-ASCII text.
+enum UTF8Sequence {
+    /// The length of the well-formed UTF-8 sequence starting at `i`, or nil.
+    static func length(_ b: UnsafeRawBufferPointer, at i: Int, end: Int) -> Int? {
+        let lead = b[i]
+        let length: Int
+        switch lead {
+        case 0xC2...0xDF: length = 2
+        case 0xE0...0xEF: length = 3
+        case 0xF0...0xF4: length = 4
+        default: return nil
+        }
+        guard i + length <= end else { return nil }
+        for k in 1..<length where b[i + k] & 0xC0 != 0x80 { return nil }
+        return length
+    }
+}

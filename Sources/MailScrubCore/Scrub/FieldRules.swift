@@ -15,16 +15,11 @@ enum FieldRules {
     ]
 
     /// Looks up the key ending just before `equals`, if it is one of ours and stands alone
-    /// (preceded by start, space, comma, semicolon or parenthesis).
+    /// (at the start, or after a byte that cannot be part of a key name).
     static func key(_ b: UnsafeRawBufferPointer, endingAt equals: Int, lowerLimit: Int) -> ValueKind? {
         var start = equals
         while start > lowerLimit, ASCII.keyTable[Int(b[start - 1])] { start -= 1 }
         guard start < equals else { return nil }
-        if start > lowerLimit {
-            let before = b[start - 1]
-            guard before == ASCII.space || before == ASCII.comma || before == ASCII.semicolon
-                    || before == ASCII.leftParen || before == ASCII.tab else { return nil }
-        }
         for (name, kind) in keys where b.matchesWhole(name, start..<equals) { return kind }
         return nil
     }

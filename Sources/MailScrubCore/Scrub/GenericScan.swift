@@ -135,7 +135,15 @@ enum GenericScan {
         if stop < end, b[stop] == ASCII.leftBracket {
             stop = (b.firstIndex(of: ASCII.rightBracket, from: stop, to: end) ?? (end - 1)) + 1
         } else {
-            while stop < end, ASCII.domainTable[Int(b[stop])] { stop += 1 }
+            while stop < end, ASCII.domainTable[Int(b[stop])] {
+                // Non-ASCII continues an IDN only as well-formed UTF-8; junk bytes end the domain.
+                if b[stop] >= 0x80 {
+                    guard let length = UTF8Sequence.length(b, at: stop, end: end) else { break }
+                    stop += length
+                } else {
+                    stop += 1
+                }
+            }
             // A sentence's full stop or a dash after the domain is not part of it.
             while stop > at + 1, b[stop - 1] == ASCII.dot || b[stop - 1] == ASCII.hyphen { stop -= 1 }
         }

@@ -9,12 +9,9 @@ enum IPScanner {
         if i > lowerLimit {
             let before = b[i - 1]
             if ASCII.isDigit(before) || before == ASCII.dot { return nil }
-            // IPv6 never continues a word or a colon-separated run (clock times), except
-            // after the `IPv6:` tag of an address literal.
+            // IPv6 never continues a word; after a colon it may (`IPv6:2001:db8::1`,
+            // `host:2001:db8::1`): clock times cannot pass its checks anyway.
             if ASCII.isAlpha(before) { v6Allowed = false }
-            if before == ASCII.colon && !(i - 5 >= lowerLimit && b.matchesIgnoringCase("ipv6:", at: i - 5)) {
-                v6Allowed = false
-            }
         }
         // A dotted quad can only end an IPv6 address, so one found here stands alone.
         if ASCII.isDigit(b[i]), let v4 = ipv4(b, at: i, end: end) { return v4 }
@@ -44,50 +41,54 @@ enum IPScanner {
 
     /// An IPv6 address at `i`: hex groups of up to four digits separated by `:`, with one
     /// `::` or exactly eight groups, optionally ending in an IPv4 dotted quad. At least one
-    /// hex digit, and not followed by a letter or digit.
+    /// hex digit, and not followed by a letter or digit. When the longest run fails
+    /// (`…::d260:from`), the longest valid prefix ending at a group boundary is taken.
     static func ipv6(_ b: UnsafeRawBufferPointer, at i: Int, end: Int) -> Range<Int>? {
         var j = i
         var groups = 0
-        var colons = 0
         var doubleColon = false
         var digits = 0
         var groupLength = 0
-        var lastGroupStart = i
+        var best: Int?
+        /// Records `position` as a candidate end if the address up to it is complete.
+        func consider(_ position: Int, groups: Int) {
+            let valid = digits > 0 && (doubleColon ? groups <= 7 : groups == 8)
+            if valid && !(position < end && ASCII.isAlnum(b[position])) { best = position }
+        }
         while j < end {
             let c = b[j]
             if ASCII.isHexDigit(c) {
-                if groupLength == 0 { lastGroupStart = j }
                 groupLength += 1
                 digits += 1
-                guard groupLength <= 4 else { return nil }
+                if groupLength > 4 { break }
                 j += 1
+                if j == end || !ASCII.isHexDigit(b[j]) {
+                    consider(j, groups: groups + 1)
+                }
             } else if c == ASCII.colon {
                 if groupLength > 0 { groups += 1 }
+                groupLength = 0
                 if j + 1 < end, b[j + 1] == ASCII.colon {
-                    guard !doubleColon else { return nil }
+                    if doubleColon { break }
                     doubleColon = true
-                    colons += 2
                     j += 2
+                    consider(j, groups: groups)
                 } else {
-                    // A single trailing colon (`fe80::1: listed`) ends the address before it.
-                    guard j + 1 < end, ASCII.isHexDigit(b[j + 1]) else { break }
-                    colons += 1
                     j += 1
                 }
-                groupLength = 0
-            } else if c == ASCII.dot, groups >= 2 || doubleColon, let v4 = ipv4(b, at: lastGroupStart, end: end) {
-                // Embedded IPv4 tail: counts as two groups.
-                groups += 2
-                groupLength = 0
-                j = v4.upperBound
+            } else if c == ASCII.dot, groupLength > 0, groups >= 2 || doubleColon {
+                // An embedded IPv4 tail counts as two groups and ends the address.
+                guard let v4 = ipv4(b, at: j - groupLength, end: end) else { break }
+                digits += 1
+                let tailGroups = groups + 2
+                let valid = doubleColon ? tailGroups <= 7 : tailGroups == 8
+                if valid && !(v4.upperBound < end && ASCII.isAlnum(b[v4.upperBound])) { best = v4.upperBound }
                 break
             } else {
                 break
             }
         }
-        if groupLength > 0 { groups += 1 }
-        guard digits > 0, colons >= 2, doubleColon ? groups <= 7 : groups == 8 else { return nil }
-        if j < end, ASCII.isAlnum(b[j]) { return nil }
-        return i..<j
+        guard let best, b[i..<best].contains(ASCII.colon) else { return nil }
+        return i..<best
     }
 }
