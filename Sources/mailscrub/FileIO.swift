@@ -101,3 +101,16 @@ func writeFileAtomically(_ text: String, to path: String, overwrite: Bool) throw
         close(dirfd)
     }
 }
+
+/// Creates the directories leading to `path` (mode 0700) when they do not exist yet.
+func createParentDirectories(of path: String) throws {
+    var prefix = ""
+    let components = path.split(separator: "/", omittingEmptySubsequences: false).dropLast()
+    for (index, component) in components.enumerated() {
+        prefix += (index == 0 ? "" : "/") + component
+        guard !component.isEmpty, component != ".", component != ".." else { continue }
+        if mkdir(prefix, 0o700) != 0 && errno != EEXIST {
+            throw Failure(.cannotCreate, "\(path): cannot create directory \(prefix): \(errnoText())")
+        }
+    }
+}

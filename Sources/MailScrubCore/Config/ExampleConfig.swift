@@ -28,6 +28,7 @@ lowercase_local_part: true
 # with "+", alice+news@example.org is hashed as alice@example.org. Several
 # characters may be given ("+-"); an empty string ("") keeps extensions.
 recipient_delimiter: "+"
+
 """
 
     /// The example with the placeholder replaced by `secret` (quoted for YAML).

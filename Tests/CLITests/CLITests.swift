@@ -1,0 +1,206 @@
+import Foundation
+import Testing
+
+/// End-to-end tests of the built `mailscrub` binary: exit codes, stderr, files, pipes.
+@Suite struct CLITests {
+    static let vectorSecret = "correct horse battery staple 0123456789"
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// The binary SwiftPM built beside this test bundle.
+    static let binary: URL = {
+        let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        return exe.deletingLastPathComponent().appendingPathComponent("mailscrub")
+    }()
+
+    /// A fresh empty directory to run in, so no config/ from the repository is found.
+    static func scratchDirectory() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mailscrub-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    static func run(_ arguments: [String], stdin: String = "", in directory: URL, environment: [String: String] = [:]) throws -> Result {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: "MAILSCRUB_CONFIG")
+        for (k, v) in environment { env[k] = v }
+        process.environment = env
+        let input = Pipe(), output = Pipe(), error = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        input.fileHandleForWriting.write(Data(stdin.utf8))
+        try input.fileHandleForWriting.close()
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        let err = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
+                      stderr: String(decoding: err, as: UTF8.self))
+    }
+
+    static func writeConfig(_ text: String, in dir: URL, mode: Int = 0o600, name: String = "mailscrub.yml") throws -> String {
+        let url = dir.appendingPathComponent(name)
+        try Data(text.utf8).write(to: url)
+        try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: url.path)
+        return url.path
+    }
+
+    static let sampleLine = "Mar  3 09:15:09 mx postfix/qmgr[9]: 3F2A81C0D4: from=<elijah@riseup.net>, size=1, nrcpt=1 (queue active)\n"
+
+    @Test func versionAndHelp() throws {
+        let dir = try Self.scratchDirectory()
+        #expect(try Self.run(["--version"], in: dir).stdout == "0.1.0\n")
+        let help = try Self.run(["--help"], in: dir)
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("Exit status:") && help.stdout.contains("mailscrub keygen"))
+    }
+
+    @Test func withoutConfigARandomKeyIsUsedAndSaidSo() throws {
+        let dir = try Self.scratchDirectory()
+        let result = try Self.run(["--emit", "lines"], stdin: Self.sampleLine, in: dir)
+        #expect(result.status == 0)
+        #expect(result.stderr.contains("one-time random key"))
+        #expect(!result.stdout.contains("elijah") && result.stdout.hasSuffix("(queue active)\n"))
+        let again = try Self.run(["--emit", "lines"], stdin: Self.sampleLine, in: dir)
+        #expect(again.stdout != result.stdout, "two runs without config must not share a key")
+    }
+
+    @Test func testVectorsThroughHash() throws {
+        let dir = try Self.scratchDirectory()
+        let config = try Self.writeConfig("secret: \(Self.vectorSecret)\n", in: dir)
+        let result = try Self.run(
+            ["hash", "--config", config, "elijah@riseup.net", "Elijah <Elijah+lists@RiseUp.NET.>", "root", "<>",
+             "<20160520221607.GA5201@riseup.net>", "192.0.2.1"], in: dir)
+        #expect(result.status == 0)
+        #expect(result.stderr == "")
+        #expect(result.stdout == """
+            eb0d511bf7f469785f1f1dc61af78445@a572c4b0d254029fd8cd7fe058e939bd
+            eb0d511bf7f469785f1f1dc61af78445@a572c4b0d254029fd8cd7fe058e939bd
+            da9217018b9f5470d2b64a26fffaf80e
+
+            f8f8ae57dad59404a49fbad1bdf39c8a
+            0dbccc59ff442f0c732f4ea4b6c3f2b2
+
+            """)
+    }
+
+    @Test func configFoundThroughEnvironmentAndDefaultPath() throws {
+        let dir = try Self.scratchDirectory()
+        let config = try Self.writeConfig("secret: \(Self.vectorSecret)\n", in: dir)
+        let viaEnv = try Self.run(["hash", "root"], in: dir, environment: ["MAILSCRUB_CONFIG": config])
+        #expect(viaEnv.stdout == "da9217018b9f5470d2b64a26fffaf80e\n")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("config"), withIntermediateDirectories: true)
+        _ = try Self.writeConfig("secret: \(Self.vectorSecret)\n", in: dir.appendingPathComponent("config"))
+        let viaDefault = try Self.run(["hash", "root"], in: dir)
+        #expect(viaDefault.stdout == "da9217018b9f5470d2b64a26fffaf80e\n" && viaDefault.stderr == "")
+    }
+
+    /// Wrong configs: one line on stderr naming the file, exit 78, nothing on stdout, no secret.
+    @Test(arguments: [
+        ("secret: CHANGEME\n", 0o600, "example placeholder"),
+        ("secret: short-but-secret\n", 0o600, "shorter than 30"),
+        ("secret: \(vectorSecret)\n", 0o644, "chmod 600"),
+        ("secret: \(vectorSecret)\n", 0o640, "permissions 0640"),
+        ("secret: \(vectorSecret)\nbad: [\n", 0o600, "not valid YAML"),
+        ("secret: \(vectorSecret)\nsalt: x\n", 0o600, ":2: unknown setting 'salt'"),
+    ])
+    func wrongConfigsFailClearly(_ text: String, _ mode: Int, _ expected: String) throws {
+        let dir = try Self.scratchDirectory()
+        let config = try Self.writeConfig(text, in: dir, mode: mode)
+        let result = try Self.run(["--emit", "lines", "--config", config], stdin: Self.sampleLine, in: dir)
+        #expect(result.status == 78)
+        #expect(result.stdout == "")
+        #expect(result.stderr.hasPrefix("mailscrub: \(config)") && result.stderr.contains(expected), "\(result.stderr)")
+        #expect(result.stderr.filter { $0 == "\n" }.count == 1)
+        #expect(!result.stderr.contains("short-but-secret") && !result.stderr.contains(Self.vectorSecret))
+    }
+
+    @Test func unreadableConfigPaths() throws {
+        let dir = try Self.scratchDirectory()
+        let missing = try Self.run(["--config", dir.appendingPathComponent("nope.yml").path], in: dir)
+        #expect(missing.status == 78 && missing.stderr.contains("nope.yml: cannot read config"))
+        let directory = dir.appendingPathComponent("adir")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: directory.path)
+        let isDirectory = try Self.run(["--config", directory.path], in: dir)
+        #expect(isDirectory.status == 78 && isDirectory.stderr.contains("adir: cannot read config"))
+    }
+
+    @Test func keygenWritesAPrivateConfigOnceAndNeverPrintsTheSecret() throws {
+        let dir = try Self.scratchDirectory()
+        let first = try Self.run(["keygen"], in: dir)
+        #expect(first.status == 0, "\(first.stderr)")
+        let path = dir.appendingPathComponent("config/mailscrub.yml").path
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let secretLine = try #require(text.split(separator: "\n").first { $0.hasPrefix("secret: ") })
+        let secret = secretLine.dropFirst("secret: ".count).filter { $0 != "\"" }
+        #expect(secret.count >= 43)
+        #expect(!first.stdout.contains(secret) && !first.stderr.contains(secret))
+        // The new config works as is.
+        let scrub = try Self.run(["--emit", "lines"], stdin: Self.sampleLine, in: dir)
+        #expect(scrub.status == 0 && scrub.stderr == "")
+        let refused = try Self.run(["keygen"], in: dir)
+        #expect(refused.status == 73 && refused.stderr.contains("already exists"))
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == text)
+        let forced = try Self.run(["keygen", "--force", "--output", path], in: dir)
+        #expect(forced.status == 0)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) != text)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("config").path)
+        #expect(leftovers == ["mailscrub.yml"], "no temporary files are left behind")
+    }
+
+    @Test func filesAreReadInOrderAndStdinByDash() throws {
+        let dir = try Self.scratchDirectory()
+        let config = try Self.writeConfig("secret: \(Self.vectorSecret)\n", in: dir)
+        try Data("a: one\n".utf8).write(to: dir.appendingPathComponent("1.log"))
+        try Data("b: two".utf8).write(to: dir.appendingPathComponent("2.log"))
+        let result = try Self.run(["--emit", "lines", "--config", config, "1.log", "-", "2.log"], stdin: "c: stdin\n", in: dir)
+        #expect(result.stdout == "a: one\nc: stdin\nb: two")
+        let missing = try Self.run(["--emit", "lines", "--config", config, "1.log", "missing.log"], in: dir)
+        #expect(missing.status == 66 && missing.stderr.contains("missing.log: cannot open"))
+    }
+
+    @Test func closingTheOutputEarlyIsAQuietSuccess() throws {
+        let dir = try Self.scratchDirectory()
+        let config = try Self.writeConfig("secret: \(Self.vectorSecret)\n", in: dir)
+        let big = String(repeating: Self.sampleLine, count: 50_000)
+        try Data(big.utf8).write(to: dir.appendingPathComponent("big.log"))
+        let script = "\"\(Self.binary.path)\" --emit lines --config \(config) big.log | head -n 1 >/dev/null; echo \"status=${PIPESTATUS[0]}\""
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-c", script]
+        process.currentDirectoryURL = dir
+        let output = Pipe(), error = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        let out = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let err = String(decoding: error.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(out == "status=0\n")
+        #expect(err == "")
+    }
+
+    @Test func secretNeverReachesOutput() throws {
+        let dir = try Self.scratchDirectory()
+        let config = try Self.writeConfig("secret: \(Self.vectorSecret)\n", in: dir)
+        let input = "x: \(Self.vectorSecret) to=<\(Self.vectorSecret)@example.org>\n"
+        let result = try Self.run(["--emit", "lines", "--config", config], stdin: input, in: dir)
+        #expect(result.status == 0)
+        #expect(!result.stderr.contains("horse"))
+        // The only way the secret reaches stdout is as log content: there it is scrubbed
+        // where it is shaped like an address, and copied where it is free text.
+        #expect(!result.stdout.contains("<\(Self.vectorSecret)@"))
+    }
+}
