@@ -14,10 +14,10 @@ public final class Pseudonymizer {
 
     /// One keyed context per context, indexed by `PseudonymContext.rawValue`.
     private let contexts: [HMACSHA256]
-    /// 32 bytes of HMAC output, reused for every value.
-    private var digest = [UInt8](repeating: 0, count: HMACSHA256.outputByteCount)
-    /// Lowercased local part, reused so cleaning allocates nothing per address.
-    private var scratch: [UInt8] = []
+    /// Recent pseudonyms, so repeated values skip the HMAC.
+    private let cache: PseudonymCache
+    /// HMAC output, then its hex form; reused for every value (32 + 64 bytes).
+    private let digest: UnsafeMutableRawBufferPointer
 
     /// Derives the subkeys from `secret`. The secret bytes are not kept.
     public init(secret: [UInt8], options: PseudonymOptions = PseudonymOptions()) {
@@ -31,7 +31,13 @@ public final class Pseudonymizer {
         }
         let id = master.authenticate(Array("mailscrub/v1/key-id".utf8))
         keyID = String(decoding: Self.hex(id.prefix(4)), as: UTF8.self)
-        scratch.reserveCapacity(256)
+        cache = PseudonymCache(outputLength: 2 * options.hashBytes)
+        digest = .allocate(byteCount: 3 * HMACSHA256.outputByteCount, alignment: 16)
+    }
+
+    deinit {
+        digest.initializeMemory(as: UInt8.self, repeating: 0)
+        digest.deallocate()
     }
 
     /// Convenience for a secret given as text (its UTF-8 bytes are the key).
@@ -43,14 +49,22 @@ public final class Pseudonymizer {
 
     /// Appends H_context(value) to `output`.
     public func appendHash(_ context: PseudonymContext, of value: UnsafeRawBufferPointer, to output: inout [UInt8]) {
-        let n = options.hashBytes
-        digest.withUnsafeMutableBytes { d in
-            contexts[context.rawValue].authenticate(value, into: d)
-            for k in 0..<n {
-                output.append(ASCII.hexDigits[Int(d[k] >> 4)])
-                output.append(ASCII.hexDigits[Int(d[k] & 0x0F)])
-            }
+        let slot = cache.slot(context, value)
+        if let slot, let remembered = cache.lookup(slot, value) {
+            output.append(contentsOf: remembered)
+            return
         }
+        let n = options.hashBytes
+        let mac = UnsafeMutableRawBufferPointer(rebasing: digest[0..<HMACSHA256.outputByteCount])
+        contexts[context.rawValue].authenticate(value, into: mac)
+        let hex = (digest.baseAddress! + HMACSHA256.outputByteCount).assumingMemoryBound(to: UInt8.self)
+        for k in 0..<n {
+            hex[2 * k] = ASCII.hexDigits[Int(mac[k] >> 4)]
+            hex[2 * k + 1] = ASCII.hexDigits[Int(mac[k] & 0x0F)]
+        }
+        let pseudonym = UnsafeBufferPointer(start: hex, count: 2 * n)
+        output.append(contentsOf: pseudonym)
+        if let slot { cache.store(slot, value, pseudonym) }
     }
 
     /// Appends the pseudonym of an address: H_local(local) "@" H_domain(domain), or
@@ -63,23 +77,27 @@ public final class Pseudonymizer {
         }
         guard let domain = parts.domain, !domain.isEmpty else { return }
         output.append(ASCII.at)
-        scratch.removeAll(keepingCapacity: true)
-        for i in domain { scratch.append(ASCII.lower(bytes[i])) }
-        scratch.withUnsafeBytes { appendHash(.domain, of: $0, to: &output) }
+        withUnsafeTemporaryAllocation(byteCount: domain.count, alignment: 1) { lowered in
+            for (k, i) in domain.enumerated() { lowered[k] = ASCII.lower(bytes[i]) }
+            appendHash(.domain, of: UnsafeRawBufferPointer(lowered), to: &output)
+        }
     }
 
     /// Appends H_local of a local part after lowercasing (if configured) and cutting
     /// the extension at the first recipient delimiter that is not its first byte.
     private func appendLocalPart(_ bytes: UnsafeRawBufferPointer, _ local: Range<Int>, to output: inout [UInt8]) {
-        scratch.removeAll(keepingCapacity: true)
         let delimiters = options.recipientDelimiters
         let lower = options.lowercaseLocalPart
-        for i in local {
-            let b = bytes[i]
-            if i > local.lowerBound, delimiters.contains(b) { break }
-            scratch.append(lower ? ASCII.lower(b) : b)
+        withUnsafeTemporaryAllocation(byteCount: local.count, alignment: 1) { cleaned in
+            var count = 0
+            for i in local {
+                let b = bytes[i]
+                if i > local.lowerBound, delimiters.contains(b) { break }
+                cleaned[count] = lower ? ASCII.lower(b) : b
+                count += 1
+            }
+            appendHash(.local, of: UnsafeRawBufferPointer(rebasing: cleaned[0..<count]), to: &output)
         }
-        scratch.withUnsafeBytes { appendHash(.local, of: $0, to: &output) }
     }
 
     /// Appends H_message-id of a message-id: the text inside `<>` if present, trimmed of whitespace.

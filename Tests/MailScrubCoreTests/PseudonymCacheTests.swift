@@ -1,0 +1,26 @@
+import Testing
+@testable import MailScrubCore
+
+/// The memo must never change a pseudonym: same answers cold, warm, and after collisions.
+@Suite struct PseudonymCacheTests {
+    @Test func cachedAnswersEqualFreshOnes() {
+        let warm = TestSupport.pseudonymizer()
+        var values = (0..<20_000).map { "user\($0 % 5000)@d\($0 % 97).example" }
+        values.append(String(repeating: "long", count: 30) + "@example.org")
+        values.append("")
+        // Two instances filled in opposite orders hold different values in colliding slots.
+        let forward = values.map { warm.pseudonym(address: $0) }
+        let other = TestSupport.pseudonymizer()
+        let backward = values.reversed().map { other.pseudonym(address: $0) }.reversed()
+        #expect(forward == Array(backward))
+        #expect(warm.pseudonym(address: values[0]) == TestSupport.pseudonymizer().pseudonym(address: values[0]))
+    }
+
+    @Test func contextsDoNotShareSlots() {
+        let p = TestSupport.pseudonymizer()
+        let asIP = p.pseudonym(ip: "example")
+        let asHost = p.pseudonym(host: "example")
+        #expect(asIP != asHost)
+        #expect(p.pseudonym(ip: "example") == asIP)
+    }
+}
