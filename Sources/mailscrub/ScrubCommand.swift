@@ -49,6 +49,10 @@ struct ScrubCommand: ParsableCommand {
             } catch is OutputClosed {
                 return
             }
+            if pipeline.truncatedLineCount > 0 {
+                StandardError.write(
+                    "mailscrub: \(pipeline.truncatedLineCount) line(s) longer than \(LineSplitter.defaultMaxLineLength) bytes were cut to that length")
+            }
         }
     }
 }
