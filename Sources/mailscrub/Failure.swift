@@ -5,7 +5,6 @@ import ArgumentParser
 struct Failure: Error {
     /// sysexits-style codes, documented in `--help`.
     enum Code: Int32 {
-        case dataError = 65
         case noInput = 66
         case cannotCreate = 73
         case ioError = 74

@@ -22,7 +22,6 @@ struct MailScrubCommand: ParsableCommand {
             Exit status:
               0   success (also when the reader of the output goes away early)
               64  bad command-line usage
-              65  a value given to 'hash' could not be read
               66  an input file could not be opened
               73  'keygen' would overwrite an existing file (use --force)
               74  a read or write error

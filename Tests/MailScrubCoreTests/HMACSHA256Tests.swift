@@ -24,6 +24,12 @@ import Testing
             == "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54")
     }
 
+    /// HMAC-SHA256 with an empty key over an empty message (a widely published value).
+    @Test func emptyKeyAndMessage() {
+        #expect(Self.hex(HMACSHA256(key: []).authenticate([]))
+            == "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad")
+    }
+
     @Test func reusedContextGivesSameResult() {
         let mac = HMACSHA256(key: Array("Jefe".utf8))
         let first = mac.authenticate(Array("a".utf8))

@@ -25,16 +25,15 @@ public final class HMACSHA256 {
         }
         self.mac = mac
         self.context = context
+        // A zero-length key still needs a valid pointer, or OpenSSL keeps no key at all.
+        let keyBytes = key.isEmpty ? [0] : key
         let ok = "SHA256".withCString { digestName -> Int32 in
             var params = [
                 OSSL_PARAM_construct_utf8_string("digest", UnsafeMutablePointer(mutating: digestName), 0),
                 OSSL_PARAM_construct_end(),
             ]
-            return key.withUnsafeBufferPointer { keyBytes in
-                // A zero-length key still needs a non-nil pointer, or OpenSSL keeps the previous key.
-                var empty: UInt8 = 0
-                let base = keyBytes.baseAddress ?? withUnsafePointer(to: &empty) { $0 }
-                return EVP_MAC_init(context, base, keyBytes.count, &params)
+            return keyBytes.withUnsafeBufferPointer { buffer in
+                EVP_MAC_init(context, buffer.baseAddress, key.count, &params)
             }
         }
         guard ok == 1 else { fatalError("mailscrub: OpenSSL HMAC key setup failed") }

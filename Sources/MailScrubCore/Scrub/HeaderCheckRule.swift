@@ -9,7 +9,30 @@
 /// anchor exists (smtp_header_checks, a cut line) the value runs to the end of the line,
 /// so nothing after it can escape unrewritten.
 enum HeaderCheckRule {
-    /// The claim for the content logged on this line, and where the envelope part starts.
+    /// Finds header_checks content anywhere from `start`: normally right after the queue
+    /// id, but collectors that rewrite the syslog header (RFC 5424 exports, `postfix 25010 `
+    /// with the pid as its own field) move it, and a value must not escape because of that.
+    static func locate(_ b: UnsafeRawBufferPointer, from start: Int) -> (Claim, trailer: Int)? {
+        var i = start
+        while let colon = b.firstIndex(of: ASCII.colon, from: i, to: b.count) {
+            i = colon + 1
+            guard b.matches(": ", at: colon) else { continue }
+            let next = colon + 2
+            guard b.matches("header ", at: next) || b.matches("body ", at: next) || b.matches("content ", at: next)
+                    || b.matches("header name=\"", at: next) else { continue }
+            var actionStart = colon
+            while actionStart > start, ASCII.isAlpha(b[actionStart - 1]) || b[actionStart - 1] == ASCII.hyphen {
+                actionStart -= 1
+            }
+            let from = b.matches("header name=\"", at: next) ? next : actionStart
+            guard from < colon || from == next, let found = claim(b, afterQueueID: from) else { continue }
+            return found
+        }
+        return nil
+    }
+
+    /// The claim for the content logged at `start` (just after `QID: `), and where the
+    /// envelope part starts.
     static func claim(_ b: UnsafeRawBufferPointer, afterQueueID start: Int) -> (Claim, trailer: Int)? {
         let end = b.count
         if b.matches("header name=\"", at: start) {

@@ -28,16 +28,14 @@ public final class LineScrubber {
         var fieldsStart = header.messageStart
         var fieldsEnd = end
 
-        if let queueID = QueueID.prefix(line, at: header.messageStart) {
-            let after = min(end, queueID.upperBound + 2)
-            if let (claim, trailer) = HeaderCheckRule.claim(line, afterQueueID: after) {
-                claims.append(claim)
-                fieldsStart = trailer
-            } else if let valueStart = cleanupMessageIDValue(line, at: after) {
-                // cleanup logs the raw header value to the end of the line, spaces and all.
-                if valueStart < end { claims.append(Claim(range: valueStart..<end, kind: .messageIDValue)) }
-                fieldsEnd = valueStart
-            }
+        if let (claim, trailer) = HeaderCheckRule.locate(line, from: header.messageStart) {
+            claims.append(claim)
+            fieldsStart = trailer
+        } else if let queueID = QueueID.prefix(line, at: header.messageStart),
+                  let valueStart = cleanupMessageIDValue(line, at: min(end, queueID.upperBound + 2)) {
+            // cleanup logs the raw header value to the end of the line, spaces and all.
+            if valueStart < end { claims.append(Claim(range: valueStart..<end, kind: .messageIDValue)) }
+            fieldsEnd = valueStart
         }
         if let program = header.program, line.matches("dovecot", at: program.lowerBound) {
             dovecotUsers(line, from: header.messageStart)
