@@ -35,8 +35,10 @@ enum GenericScan {
         let end = range.upperBound
         var copied = range.lowerBound  // bytes before this are already in `out`
         var i = range.lowerBound
+        // One access to the table per call, not per byte: this loop sees every byte of output.
+        let table = triggers
         while i < end {
-            let trigger = triggers[Int(b[i])]
+            let trigger = table.withUnsafeBufferPointer { $0[Int(b[i])] }
             if trigger == .none {
                 i += 1
                 continue

@@ -44,6 +44,11 @@ enum IPScanner {
     /// hex digit, and not followed by a letter or digit. When the longest run fails
     /// (`…::d260:from`), the longest valid prefix ending at a group boundary is taken.
     static func ipv6(_ b: UnsafeRawBufferPointer, at i: Int, end: Int) -> Range<Int>? {
+        // Fast rejection of ordinary words and numbers: an address starts with `::` or
+        // with up to four hex digits and a colon.
+        var k = i
+        while k < end, k - i < 5, ASCII.isHexDigit(b[k]) { k += 1 }
+        guard k < end, b[k] == ASCII.colon, k > i || (k + 1 < end && b[k + 1] == ASCII.colon) else { return nil }
         var j = i
         var groups = 0
         var doubleColon = false
