@@ -53,18 +53,22 @@ enum ConfigLoader {
         }
     }
 
-    /// The pseudonymizer for this run: from the config when there is one, else from a
-    /// one-time random key, which is announced on stderr.
-    static func pseudonymizer(explicit: String?) throws -> Pseudonymizer {
+    /// The pseudonymizer for this run and the config it came from: from the config when
+    /// there is one, else from a one-time random key, which is announced on stderr.
+    static func pseudonymizerAndConfig(explicit: String?) throws -> (Pseudonymizer, Config?) {
         guard let path = locate(explicit: explicit) else {
             var key = try randomKey()
             defer { wipe(&key) }
             StandardError.write(
                 "mailscrub: no config found (--config, $MAILSCRUB_CONFIG, \(defaultPath)); using a one-time random key: pseudonyms will not match any other run")
-            return Pseudonymizer(secret: key)
+            return (Pseudonymizer(secret: key), nil)
         }
         let config = try load(path: path)
-        return Pseudonymizer(secret: config.secret, options: config.pseudonyms)
+        return (Pseudonymizer(secret: config.secret, options: config.pseudonyms), config)
+    }
+
+    static func pseudonymizer(explicit: String?) throws -> Pseudonymizer {
+        try pseudonymizerAndConfig(explicit: explicit).0
     }
 
     static func randomKey() throws -> [UInt8] {

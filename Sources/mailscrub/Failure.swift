@@ -5,6 +5,7 @@ import ArgumentParser
 struct Failure: Error {
     /// sysexits-style codes, documented in `--help`.
     enum Code: Int32 {
+        case usage = 64
         case noInput = 66
         case cannotCreate = 73
         case ioError = 74

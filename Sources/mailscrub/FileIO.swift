@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Foundation
 
 /// One line on stderr.
 enum StandardError {
@@ -38,8 +39,9 @@ struct InputFiles {
 
     var paths: [String]
 
-    /// Calls `body` with each chunk of each input in turn, and `endOfFile` after each input.
-    func forEachChunk(_ body: (UnsafeRawBufferPointer) throws -> Void, endOfFile: () throws -> Void) throws {
+    /// Calls `startOfFile` with each input's modification time (nil for standard input),
+    /// then `body` with each chunk of it, in order.
+    func forEachChunk(_ body: (UnsafeRawBufferPointer) throws -> Void, startOfFile: (Date?) throws -> Void) throws {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.chunkSize, alignment: 16)
         defer { buffer.deallocate() }
         for path in paths.isEmpty ? ["-"] : paths {
@@ -51,6 +53,9 @@ struct InputFiles {
                 guard fd >= 0 else { throw Failure(.noInput, "\(path): cannot open: \(errnoText())") }
             }
             defer { if fd != 0 { close(fd) } }
+            var info = stat()
+            let isFile = fd != 0 && fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+            try startOfFile(isFile ? Date(timeIntervalSince1970: TimeInterval(info.st_mtim.tv_sec)) : nil)
             while true {
                 let n = read(fd, buffer.baseAddress!, buffer.count)
                 if n < 0 {
@@ -60,7 +65,6 @@ struct InputFiles {
                 if n == 0 { break }
                 try body(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
             }
-            try endOfFile()
         }
     }
 }

@@ -4,47 +4,82 @@ import Glibc
 import Darwin
 #endif
 import ArgumentParser
+import Foundation
 import MailScrubCore
 
-/// What the scrubber writes.
-enum EmitMode: String, ExpressibleByArgument, CaseIterable {
-    /// The input lines with sensitive tokens replaced.
-    case lines
-}
+extension Pipeline.Mode: ExpressibleByArgument {}
 
-/// The default subcommand: reads logs and writes them pseudonymized.
+/// The default subcommand: reads logs and writes records, events or lines.
 struct ScrubCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scrub",
-        abstract: "Pseudonymize Postfix log lines (the default when no subcommand is named)."
+        abstract: "Pseudonymize Postfix logs (the default when no subcommand is named)."
     )
 
     @Option(help: "Config file (default: $MAILSCRUB_CONFIG, else config/mailscrub.yml).")
     var config: String?
 
-    @Option(help: "Output: 'lines' writes each input line with sensitive tokens replaced.")
-    var emit: EmitMode = .lines
+    @Option(help: "Output: 'records' (one NDJSON object per delivery), 'events' (one per line) or 'lines' (the log, scrubbed).")
+    var emit: Pipeline.Mode = .records
 
-    @Flag(help: "Write each line as soon as it is processed (default when output is a terminal).")
+    @Option(help: "Year of the first traditional syslog stamp (default: inferred from today or each file's modification time).")
+    var year: Int?
+
+    @Option(help: "IANA time zone of traditional syslog stamps (default: config 'timezone', else the system zone).")
+    var timezone: String?
+
+    @Flag(help: "Write output as soon as each line produces it (default when output is not a regular file).")
     var lineBuffered = false
+
+    @Flag(help: "Print counts to stderr at the end: lines by kind, records by status, evicted messages.")
+    var stats = false
 
     @Argument(help: "Log files to read in order; standard input when none (or '-').")
     var files: [String] = []
 
+    func validate() throws {
+        if let year, !(1970...9999).contains(year) { throw ValidationError("--year must be a year such as 2026") }
+    }
+
     func run() throws {
         try reportingFailures {
             signal(SIGPIPE, SIG_IGN)
-            let pseudonymizer = try ConfigLoader.pseudonymizer(explicit: config)
-            let pipeline = LinesPipeline(scrubber: LineScrubber(pseudonymizer: pseudonymizer))
-            let flushEachChunk = lineBuffered || isatty(1) == 1
+            let (pseudonymizer, loaded) = try ConfigLoader.pseudonymizerAndConfig(explicit: config)
+            let zoneName = timezone ?? loaded?.timezone
+            let zone: TimeZone
+            if let zoneName {
+                guard let named = TimeZone(identifier: zoneName) else {
+                    throw Failure(timezone != nil ? .usage : .config, "unknown time zone '\(zoneName)' (\(timezone != nil ? "--timezone" : "config 'timezone'"))")
+                }
+                zone = named
+            } else {
+                zone = TimeZone.current
+            }
+            let today = Calendar(identifier: .gregorian).dateComponents(in: zone, from: Date())
+            let clock = SyslogClock(
+                fixedYear: year ?? loaded?.year, anchorYear: today.year ?? 1970, anchorMonth: today.month ?? 1,
+                zoneOffset: { local in
+                    // The offset at a local time: look it up at the instant that local time
+                    // would be in UTC, then once more at the corrected instant (DST edges).
+                    let guess = zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(local)))
+                    return zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(local - Int64(guess))))
+                })
+            let pipeline = Pipeline(
+                mode: emit, pseudonymizer: pseudonymizer, clock: clock,
+                correlation: loaded?.correlation ?? Correlator.Options())
+            pipeline.flushEachLine = lineBuffered || !standardOutputIsRegularFile()
             let sink: (UnsafeRawBufferPointer) throws -> Void = { block in
                 try writeAll(fd: 1, block.baseAddress!, block.count)
             }
             do {
                 try InputFiles(paths: files).forEachChunk({ chunk in
                     try pipeline.feed(chunk, sink: sink)
-                    if flushEachChunk { try pipeline.flush(sink: sink) }
-                }, endOfFile: {})
+                }, startOfFile: { modified in
+                    if let modified, year == nil, loaded?.year == nil {
+                        let parts = Calendar(identifier: .gregorian).dateComponents(in: zone, from: modified)
+                        pipeline.startInput(anchorYear: parts.year ?? 1970, anchorMonth: parts.month ?? 1)
+                    }
+                })
                 try pipeline.finish(sink: sink)
             } catch is OutputClosed {
                 return
@@ -53,6 +88,27 @@ struct ScrubCommand: ParsableCommand {
                 StandardError.write(
                     "mailscrub: \(pipeline.truncatedLineCount) line(s) longer than \(LineSplitter.defaultMaxLineLength) bytes were cut to that length")
             }
+            if stats { StandardError.write(Self.statistics(pipeline)) }
         }
+    }
+
+    /// The `--stats` report: one `key=value` line per group.
+    static func statistics(_ pipeline: Pipeline) -> String {
+        func join(_ counts: [String: Int]) -> String {
+            counts.isEmpty ? "none" : counts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        }
+        var kinds: [String: Int] = [:]
+        for (kind, n) in pipeline.linesByKind { kinds[kind.rawValue] = n }
+        return """
+            mailscrub: stats: lines read=\(pipeline.lineCount) unrecognized=\(pipeline.linesByKind[.unrecognized] ?? 0) truncated=\(pipeline.truncatedLineCount)
+            mailscrub: stats: lines by kind: \(join(kinds))
+            mailscrub: stats: records by status: \(join(pipeline.recordsByStatus))
+            mailscrub: stats: evicted queue ids=\(pipeline.evictedMessages)
+            """
+    }
+
+    private func standardOutputIsRegularFile() -> Bool {
+        var info = stat()
+        return fstat(1, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
     }
 }

@@ -10,9 +10,22 @@ enum TestSupport {
         Pseudonymizer(secret: secret, options: options)
     }
 
+    /// A clock for tests: UTC, year inferred against December 2026 unless `year` is given.
+    static func clock(year: Int? = nil, zoneOffset: Int = 0) -> SyslogClock {
+        SyslogClock(fixedYear: year, anchorYear: 2026, anchorMonth: 12, zoneOffset: { _ in zoneOffset })
+    }
+
     /// Runs `input` through the lines pipeline, feeding it in chunks of `chunkSize`.
     static func scrubLines(_ input: [UInt8], chunkSize: Int = 4096, with p: Pseudonymizer = pseudonymizer()) -> [UInt8] {
-        let pipeline = LinesPipeline(scrubber: LineScrubber(pseudonymizer: p))
+        run(input, mode: .lines, chunkSize: chunkSize, with: p)
+    }
+
+    /// Runs `input` through the pipeline in `mode`, in chunks of `chunkSize`.
+    static func run(
+        _ input: [UInt8], mode: Pipeline.Mode, chunkSize: Int = 4096, with p: Pseudonymizer = pseudonymizer(),
+        clock: SyslogClock = clock(), correlation: Correlator.Options = Correlator.Options()
+    ) -> [UInt8] {
+        let pipeline = Pipeline(mode: mode, pseudonymizer: p, clock: clock, correlation: correlation)
         var output: [UInt8] = []
         let sink: (UnsafeRawBufferPointer) -> Void = { output.append(contentsOf: $0) }
         input.withUnsafeBytes { bytes in

@@ -7,13 +7,22 @@ public struct Config: Equatable {
     public var secret: String
     /// Pseudonym settings: `hash_bytes`, `lowercase_local_part`, `recipient_delimiter`.
     public var pseudonyms: PseudonymOptions
+    /// Year of the first traditional syslog stamp (`year`); nil infers it.
+    public var year: Int?
+    /// IANA zone of traditional syslog stamps (`timezone`); nil means the system zone.
+    public var timezone: String?
+    /// Correlation settings: `local_domains`, `max_age`, `max_open_messages`.
+    public var correlation = Correlator.Options()
 
     /// Secrets shorter than this are refused: they could be guessed offline.
     public static let minimumSecretLength = 30
     /// The placeholder in the example config; refused so the example is never used as is.
     public static let placeholderSecret = "CHANGEME"
     /// Every key the file may hold; anything else is an error, never ignored.
-    public static let knownKeys = ["secret", "hash_bytes", "lowercase_local_part", "recipient_delimiter"]
+    public static let knownKeys = [
+        "secret", "hash_bytes", "lowercase_local_part", "recipient_delimiter", "year", "timezone", "local_domains",
+        "max_age", "max_open_messages",
+    ]
 
     public init(secret: String, pseudonyms: PseudonymOptions = PseudonymOptions()) {
         self.secret = secret
@@ -36,6 +45,7 @@ public struct Config: Equatable {
         }
         var secret: String?
         var options = PseudonymOptions()
+        var config = Config(secret: "")
         var seen = Set<String>()
         for (keyNode, value) in mapping {
             let at = line(of: keyNode)
@@ -48,10 +58,22 @@ public struct Config: Equatable {
             guard seen.insert(key).inserted else {
                 throw ConfigError(path: path, line: at, reason: "setting '\(key)' is given twice")
             }
+            let valueLine = line(of: value)
+            if key == "local_domains" {
+                guard let items = value.sequence else {
+                    throw ConfigError(path: path, line: valueLine, reason: "'local_domains' must be a list of domains")
+                }
+                config.correlation.localDomains = try items.map { item throws(ConfigError) in
+                    guard let domain = item.scalar?.string, !domain.isEmpty, !domain.contains("@"), !domain.contains(" ") else {
+                        throw ConfigError(path: path, line: line(of: item), reason: "'local_domains' entries must be domain names")
+                    }
+                    return domain.lowercased()
+                }
+                continue
+            }
             guard let scalar = value.scalar else {
                 throw ConfigError(path: path, line: line(of: value), reason: "'\(key)' must be a single value")
             }
-            let valueLine = line(of: value)
             switch key {
             case "secret":
                 secret = scalar.string
@@ -71,6 +93,26 @@ public struct Config: Equatable {
                                       reason: "'recipient_delimiter' must be printable ASCII characters other than '@'")
                 }
                 options.recipientDelimiters = Array(scalar.string.utf8)
+            case "year":
+                guard let year = Int(scalar.string), (1970...9999).contains(year) else {
+                    throw ConfigError(path: path, line: valueLine, reason: "'year' must be a year such as 2026")
+                }
+                config.year = year
+            case "timezone":
+                guard !scalar.string.isEmpty else {
+                    throw ConfigError(path: path, line: valueLine, reason: "'timezone' must be an IANA zone name")
+                }
+                config.timezone = scalar.string
+            case "max_age":
+                guard let seconds = Self.duration(scalar.string), seconds > 0 else {
+                    throw ConfigError(path: path, line: valueLine, reason: "'max_age' must be a duration such as 7d, 36h or 90m")
+                }
+                config.correlation.maxAge = seconds
+            case "max_open_messages":
+                guard let n = Int(scalar.string), n >= 1000 else {
+                    throw ConfigError(path: path, line: valueLine, reason: "'max_open_messages' must be a whole number of at least 1000")
+                }
+                config.correlation.maxOpenMessages = n
             default:
                 break
             }
@@ -87,7 +129,17 @@ public struct Config: Equatable {
             throw ConfigError(path: path, line: secretLine,
                               reason: "'secret' is shorter than \(minimumSecretLength) characters")
         }
-        return Config(secret: secret, pseudonyms: options)
+        config.secret = secret
+        config.pseudonyms = options
+        return config
+    }
+
+    /// Seconds in `7d`, `36h`, `90m`, `600s` or a bare number of seconds.
+    public static func duration(_ text: String) -> Int64? {
+        guard let unit = text.last else { return nil }
+        let factors: [Character: Int64] = ["d": 86_400, "h": 3600, "m": 60, "s": 1]
+        if let factor = factors[unit], let n = Int64(text.dropLast()) { return n * factor }
+        return Int64(text)
     }
 
     private static func line(of node: Node) -> Int? {

@@ -18,7 +18,7 @@ struct Claim {
 }
 
 /// How a logged header's value is rewritten.
-enum HeaderKind: Equatable {
+public enum HeaderKind: Equatable, Sendable {
     /// From, To, Cc, ...: the list of address pseudonyms; display names dropped.
     case addressList
     /// Message-ID, In-Reply-To, References, ...: each `<id>` as `<H>`.

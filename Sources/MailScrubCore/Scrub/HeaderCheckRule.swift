@@ -1,4 +1,4 @@
-/// Recognises header_checks / body_checks log lines and claims the logged content:
+/// Recognises header_checks / body_checks log lines and finds the logged content:
 ///
 ///     QID: ACTION: header NAME: VALUE from ORIGIN; from=<s> to=<r> proto=P helo=<h>[: text]
 ///     QID: ACTION: body TEXT from ORIGIN; ...
@@ -9,31 +9,43 @@
 /// anchor exists (smtp_header_checks, a cut line) the value runs to the end of the line,
 /// so nothing after it can escape unrewritten.
 enum HeaderCheckRule {
+    /// A recognised header_checks line: what was logged and where the envelope part starts.
+    struct Match {
+        var action: Range<Int>?
+        /// The header name; nil for body and content lines.
+        var name: Range<Int>?
+        var value: Range<Int>
+        var kind: HeaderKind
+        /// Offset of the envelope part (` from ORIGIN; from=<…> …`), or the end of the line.
+        var trailer: Int
+
+        var claim: Claim { Claim(range: value, kind: .headerValue(kind)) }
+    }
+
     /// Finds header_checks content anywhere from `start`: normally right after the queue
     /// id, but collectors that rewrite the syslog header (RFC 5424 exports, `postfix 25010 `
     /// with the pid as its own field) move it, and a value must not escape because of that.
-    static func locate(_ b: UnsafeRawBufferPointer, from start: Int) -> (Claim, trailer: Int)? {
+    static func locate(_ b: UnsafeRawBufferPointer, from start: Int) -> Match? {
         var i = start
         while let colon = b.firstIndex(of: ASCII.colon, from: i, to: b.count) {
             i = colon + 1
             guard b.matches(": ", at: colon) else { continue }
             let next = colon + 2
-            guard b.matches("header ", at: next) || b.matches("body ", at: next) || b.matches("content ", at: next)
-                    || b.matches("header name=\"", at: next) else { continue }
+            if b.matches("header name=\"", at: next), let found = match(b, at: next) { return found }
+            guard b.matches("header ", at: next) || b.matches("body ", at: next) || b.matches("content ", at: next) else {
+                continue
+            }
             var actionStart = colon
             while actionStart > start, ASCII.isAlpha(b[actionStart - 1]) || b[actionStart - 1] == ASCII.hyphen {
                 actionStart -= 1
             }
-            let from = b.matches("header name=\"", at: next) ? next : actionStart
-            guard from < colon || from == next, let found = claim(b, afterQueueID: from) else { continue }
-            return found
+            if actionStart < colon, let found = match(b, at: actionStart) { return found }
         }
         return nil
     }
 
-    /// The claim for the content logged at `start` (just after `QID: `), and where the
-    /// envelope part starts.
-    static func claim(_ b: UnsafeRawBufferPointer, afterQueueID start: Int) -> (Claim, trailer: Int)? {
+    /// The header_checks content logged at `start` (just after `QID: `), if any.
+    static func match(_ b: UnsafeRawBufferPointer, at start: Int) -> Match? {
         let end = b.count
         if b.matches("header name=\"", at: start) {
             return milterHeader(b, nameStart: start + 13)
@@ -42,6 +54,7 @@ enum HeaderCheckRule {
         var i = start
         while i < end, ASCII.isAlpha(b[i]) || b[i] == ASCII.hyphen { i += 1 }
         guard i > start, b.matches(": ", at: i) else { return nil }
+        let action = start..<i
         i += 2
         let contentStart: Int
         let isHeader: Bool
@@ -59,28 +72,28 @@ enum HeaderCheckRule {
         }
         let valueEnd = anchor(b, from: contentStart) ?? end
         guard isHeader else {
-            return (Claim(range: contentStart..<valueEnd, kind: .headerValue(.opaque)), valueEnd)
+            return Match(action: action, name: nil, value: contentStart..<valueEnd, kind: .opaque, trailer: valueEnd)
         }
         var nameEnd = contentStart
         while nameEnd < valueEnd, b[nameEnd] != ASCII.colon, b[nameEnd] != ASCII.space { nameEnd += 1 }
         guard nameEnd < valueEnd, b[nameEnd] == ASCII.colon else {
-            return (Claim(range: contentStart..<valueEnd, kind: .headerValue(.opaque)), valueEnd)
+            return Match(action: action, name: nil, value: contentStart..<valueEnd, kind: .opaque, trailer: valueEnd)
         }
         var valueStart = nameEnd + 1
         while valueStart < valueEnd, ASCII.isSpace(b[valueStart]) { valueStart += 1 }
-        let kind = HeaderKind.of(b, contentStart..<nameEnd)
-        return (Claim(range: valueStart..<valueEnd, kind: .headerValue(kind)), valueEnd)
+        let name = contentStart..<nameEnd
+        return Match(action: action, name: name, value: valueStart..<valueEnd, kind: HeaderKind.of(b, name), trailer: valueEnd)
     }
 
     /// `header name="N", value="V"`: the value runs to the last quote of the line.
-    private static func milterHeader(_ b: UnsafeRawBufferPointer, nameStart: Int) -> (Claim, trailer: Int)? {
+    private static func milterHeader(_ b: UnsafeRawBufferPointer, nameStart: Int) -> Match? {
         let end = b.count
         guard let nameEnd = b.firstIndex(of: ASCII.quote, from: nameStart, to: end),
               b.matches("\", value=\"", at: nameEnd) else { return nil }
         let valueStart = nameEnd + 10
         let valueEnd = max(valueStart, b.lastIndex(of: ASCII.quote, from: valueStart, to: end) ?? end)
-        let kind = HeaderKind.of(b, nameStart..<nameEnd)
-        return (Claim(range: valueStart..<valueEnd, kind: .headerValue(kind)), valueEnd)
+        let name = nameStart..<nameEnd
+        return Match(action: nil, name: name, value: valueStart..<valueEnd, kind: HeaderKind.of(b, name), trailer: valueEnd)
     }
 
     /// Offset of the last ` from ORIGIN;` whose ORIGIN is `local` or `name[addr]` and

@@ -55,23 +55,31 @@ enum HeaderValueRewriter {
     static func appendMessageIDList(
         _ b: UnsafeRawBufferPointer, _ range: Range<Int>, with p: Pseudonymizer, into out: inout [UInt8]
     ) {
-        var i = range.lowerBound
         var any = false
-        while let open = b.firstIndex(of: ASCII.lessThan, from: i, to: range.upperBound) {
+        forEachMessageID(b, range) { id, complete in
             if any { out.append(ASCII.space) }
             any = true
             out.append(ASCII.lessThan)
-            guard let close = b.firstIndex(of: ASCII.greaterThan, from: open + 1, to: range.upperBound) else {
-                p.appendMessageID(b, open + 1..<range.upperBound, to: &out)
-                return
-            }
-            p.appendMessageID(b, open + 1..<close, to: &out)
-            out.append(ASCII.greaterThan)
-            i = close + 1
+            p.appendMessageID(b, id, to: &out)
+            if complete { out.append(ASCII.greaterThan) }
         }
         let rest = b.trimmingSpaces(range)
         if !any, !rest.isEmpty {
             p.appendHash(.messageID, of: UnsafeRawBufferPointer(rebasing: b[rest]), to: &out)
+        }
+    }
+
+    /// Calls `body` with the inside of each `<id>` in `range`, in order; `complete` is
+    /// false for a last id cut off before its `>`.
+    static func forEachMessageID(_ b: UnsafeRawBufferPointer, _ range: Range<Int>, _ body: (Range<Int>, _ complete: Bool) -> Void) {
+        var i = range.lowerBound
+        while let open = b.firstIndex(of: ASCII.lessThan, from: i, to: range.upperBound) {
+            guard let close = b.firstIndex(of: ASCII.greaterThan, from: open + 1, to: range.upperBound) else {
+                body(open + 1..<range.upperBound, false)
+                return
+            }
+            body(open + 1..<close, true)
+            i = close + 1
         }
     }
 
@@ -81,6 +89,15 @@ enum HeaderValueRewriter {
         _ b: UnsafeRawBufferPointer, _ range: Range<Int>, with p: Pseudonymizer, into out: inout [UInt8]
     ) {
         var first = true
+        forEachAddress(b, range) { address in
+            if !first { out.append(contentsOf: [ASCII.comma, ASCII.space]) }
+            first = false
+            p.appendAddress(b, address, to: &out)
+        }
+    }
+
+    /// Calls `body` with the span of each address in an address header value.
+    static func forEachAddress(_ b: UnsafeRawBufferPointer, _ range: Range<Int>, _ body: (Range<Int>) -> Void) {
         var start = range.lowerBound
         var inQuote = false
         var inAngle = false
@@ -113,12 +130,7 @@ enum HeaderValueRewriter {
                     continue
                 }
             }
-            let element = min(i, range.upperBound)
-            if let address = addressInElement(b, start..<element) {
-                if !first { out.append(contentsOf: ", ".utf8) }
-                first = false
-                p.appendAddress(b, address, to: &out)
-            }
+            if let address = addressInElement(b, start..<min(i, range.upperBound)) { body(address) }
             start = i + 1
             i += 1
         }

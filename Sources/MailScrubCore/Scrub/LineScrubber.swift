@@ -28,9 +28,9 @@ public final class LineScrubber {
         var fieldsStart = header.messageStart
         var fieldsEnd = end
 
-        if let (claim, trailer) = HeaderCheckRule.locate(line, from: header.messageStart) {
-            claims.append(claim)
-            fieldsStart = trailer
+        if let match = HeaderCheckRule.locate(line, from: header.messageStart) {
+            claims.append(match.claim)
+            fieldsStart = match.trailer
         } else if let queueID = QueueID.prefix(line, at: header.messageStart),
                   let valueStart = cleanupMessageIDValue(line, at: min(end, queueID.upperBound + 2)) {
             // cleanup logs the raw header value to the end of the line, spaces and all.

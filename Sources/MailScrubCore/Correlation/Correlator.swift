@@ -1,0 +1,399 @@
+/// Correlates parsed lines by (host, queue id) into one `DeliveryRecord` per delivery
+/// status line, per NOQUEUE (or queued) reject, and per recipient still deferred when
+/// qmgr expires a message.
+///
+/// State is dropped at `removed`, after `maxAge` of log time without a line, and, when
+/// more than `maxOpenMessages` are open, oldest first; memory stays bounded on endless input.
+public final class Correlator {
+    public struct Options: Equatable, Sendable {
+        /// Domains the server delivers for (lowercase); empty means "use the relay rule".
+        public var localDomains: [String]
+        /// Seconds of log time after which an open message is forgotten.
+        public var maxAge: Int64
+        /// Open messages kept at most.
+        public var maxOpenMessages: Int
+
+        public init(localDomains: [String] = [], maxAge: Int64 = 7 * 86_400, maxOpenMessages: Int = 200_000) {
+            self.localDomains = localDomains.map { $0.lowercased() }
+            self.maxAge = maxAge
+            self.maxOpenMessages = maxOpenMessages
+        }
+    }
+
+    private let p: Pseudonymizer
+    private let options: Options
+    private let localDomains: [[UInt8]]
+    private let keyID: [UInt8]
+    private var states: [QueueKey: MessageState] = [:]
+    private var latest = LogTime(seconds: 0)
+    private var linesSinceSweep = 0
+    /// Records written, by status.
+    public private(set) var recordsByStatus: [String: Int] = [:]
+    /// Open messages dropped for age or for the cap (not at `removed`).
+    public private(set) var evicted = 0
+    /// Messages currently open.
+    public var openMessages: Int { states.count }
+
+    public init(pseudonymizer: Pseudonymizer, options: Options = Options()) {
+        p = pseudonymizer
+        self.options = options
+        localDomains = options.localDomains.map { Array($0.utf8) }
+        keyID = Array(pseudonymizer.keyID.utf8)
+    }
+
+    /// Takes one parsed line; appends the records it completes to `out` (NDJSON).
+    public func process(_ b: UnsafeRawBufferPointer, _ event: PostfixEvent, time: LogTime?, into out: inout [UInt8]) {
+        let now = time ?? latest
+        if now > latest { latest = now }
+        linesSinceSweep += 1
+        if linesSinceSweep >= 4096 { sweep() }
+
+        guard let queueID = event.queueID else {
+            if event.kind == .reject { emitReject(b, event, state: nil, key: nil, now: now, into: &out) }
+            return
+        }
+        let key = QueueKey(b, host: event.header.host, queueID: queueID)
+        switch event.kind {
+        case .client, .pickup:
+            let state: MessageState
+            if let existing = states[key], existing.messageSize == nil {
+                state = existing
+            } else {
+                // A new message; an old one under the same (reused) id without `removed` ends here.
+                state = MessageState(time: now)
+                states[key] = state
+            }
+            state.lastSeen = now
+            if event.kind == .pickup {
+                state.entry = .pickup
+                if let sender = event.sender { state.sender = bytes(b, sender) }
+            } else {
+                state.entry = event.saslUsername != nil ? .authenticated : .smtp
+                if let orig = event.origQueueID { state.previousQueueID = bytes(b, orig) }
+            }
+        case .messageID, .resentMessageID:
+            let state = self.state(key, now)
+            guard let raw = event.messageID, let id = messageIDPseudonym(b, raw) else { return }
+            if event.kind == .messageID {
+                if state.messageID == nil { state.messageID = id }
+            } else if state.resentMessageID == nil {
+                state.resentMessageID = id
+            }
+        case .header:
+            header(b, event, state(key, now))
+        case .queued:
+            let state = self.state(key, now)
+            if let sender = event.sender { state.sender = bytes(b, sender) }
+            state.messageSize = event.size.map { bytes(b, $0) }
+            state.nrcpt = event.nrcpt.map { bytes(b, $0) }
+        case .delivery:
+            let state = self.state(key, now)
+            emitDelivery(b, event, state, key, now, into: &out)
+        case .expired:
+            let state = self.state(key, now)
+            emitExpired(b, event, state, key, now, into: &out)
+        case .removed:
+            states[key] = nil
+        case .notification:
+            guard let newID = event.otherQueueID else { return }
+            let notification = self.state(QueueKey(b, host: event.header.host, queueID: newID), now)
+            notification.notificationFor = bytes(b, queueID)
+        case .reject:
+            emitReject(b, event, state: states[key], key: key, now: now, into: &out)
+        case .contentFilter:
+            let state = self.state(key, now)
+            if let score = event.spamScore, JSONWriter.isNumber(b, score) { state.spamScore = bytes(b, score) }
+            if let next = event.otherQueueID {
+                self.state(QueueKey(b, host: event.header.host, queueID: next), now).previousQueueID = bytes(b, queueID)
+            }
+        case .connect, .disconnect, .unrecognized:
+            break
+        }
+    }
+
+    // MARK: State
+
+    private func state(_ key: QueueKey, _ now: LogTime) -> MessageState {
+        if let existing = states[key] {
+            existing.lastSeen = now
+            return existing
+        }
+        let state = MessageState(time: now)
+        states[key] = state
+        return state
+    }
+
+    /// Drops messages idle for `maxAge`, then the oldest tenth while over the cap.
+    private func sweep() {
+        linesSinceSweep = 0
+        let cutoff = latest.seconds - options.maxAge
+        let before = states.count
+        states = states.filter { $0.value.lastSeen.seconds >= cutoff }
+        if states.count > options.maxOpenMessages {
+            let excess = states.count - options.maxOpenMessages + options.maxOpenMessages / 10
+            let oldest = states.sorted { $0.value.lastSeen < $1.value.lastSeen }.prefix(excess)
+            for (key, _) in oldest { states[key] = nil }
+        }
+        evicted += before - states.count
+    }
+
+    private func header(_ b: UnsafeRawBufferPointer, _ event: PostfixEvent, _ state: MessageState) {
+        guard let name = event.headerName, let value = event.headerValue else { return }
+        func named(_ literal: StaticString) -> Bool { b.matchesWhole(literal, name) }
+        if named("from") || named("to") || named("cc") || named("bcc") {
+            var list: [[UInt8]] = []
+            HeaderValueRewriter.forEachAddress(b, value) { address in
+                var rendered: [UInt8] = []
+                p.appendAddress(b, address, to: &rendered)
+                list.append(rendered)
+            }
+            if named("from") { state.from = list } else if named("to") { state.to = list }
+            else if named("cc") { state.cc = list } else { state.bcc = list }
+        } else if named("subject") {
+            state.subjectSize = HeaderValueRewriter.characterCount(b, value)
+        } else if named("date") {
+            state.date = DateHeader.parse(b, value)
+        } else if named("in-reply-to") {
+            HeaderValueRewriter.forEachMessageID(b, value) { id, complete in
+                if complete, state.inReplyTo == nil { state.inReplyTo = messageIDPseudonym(b, id, bracketed: false) }
+            }
+        } else if named("references") {
+            HeaderValueRewriter.forEachMessageID(b, value) { id, complete in
+                if complete { state.lastReference = messageIDPseudonym(b, id, bracketed: false) }
+            }
+        } else if named("message-id") {
+            if state.messageID == nil { state.messageID = messageIDPseudonym(b, value) }
+        } else if named("list-id") {
+            state.listHeader = true
+        } else if named("list-post") {
+            state.listHeader = true
+            HeaderValueRewriter.forEachMessageID(b, value) { inside, complete in
+                guard complete, state.listPost == nil, b.matchesIgnoringCase("mailto:", at: inside.lowerBound) else { return }
+                let address = inside.lowerBound + 7..<(b.firstIndex(of: ASCII.question, from: inside.lowerBound, to: inside.upperBound) ?? inside.upperBound)
+                var rendered: [UInt8] = []
+                p.appendAddress(b, address, to: &rendered)
+                state.listPost = rendered
+            }
+        } else if named("precedence") {
+            let word = b.trimmingSpaces(value)
+            if b.matchesWhole("list", word) || b.matchesWhole("bulk", word) { state.listHeader = true }
+        } else if named("x-spam-score") {
+            let score = b.trimmingSpaces(value)
+            if JSONWriter.isNumber(b, score) { state.spamScore = bytes(b, score) }
+        } else if named("x-spam-status") {
+            if let at = Delivery.lastIndex(of: "score=", in: b, from: value.lowerBound, to: value.upperBound) {
+                var end = at + 6
+                while end < value.upperBound, b[end] == ASCII.hyphen || b[end] == ASCII.dot || ASCII.isDigit(b[end]) { end += 1 }
+                if JSONWriter.isNumber(b, at + 6..<end) { state.spamScore = bytes(b, at + 6..<end) }
+            }
+        }
+    }
+
+    // MARK: Records
+
+    private func emitDelivery(
+        _ b: UnsafeRawBufferPointer, _ event: PostfixEvent, _ state: MessageState, _ key: QueueKey, _ now: LogTime,
+        into out: inout [UInt8]
+    ) {
+        let recipient = event.recipient.map { bytes(b, $0) }
+        let origRecipient = event.origRecipient.map { bytes(b, $0) }
+        var record = baseRecord(b, event, state: state, key: key, now: now)
+        let status = lowercased(b, event.status)
+        record.status = status
+        record.dsn = event.dsn.map { bytes(b, $0) }
+        record.transport = event.header.daemon(in: b).map { bytes(b, $0) }
+        record.delay = event.delay.map { bytes(b, $0) }
+        record.delays = event.delays.map { range in
+            UnsafeRawBufferPointer(rebasing: b[range]).split(separator: ASCII.slash).map { Array($0) }
+        }
+        let relayIsLoopback = event.relay.map { isLoopbackRelay(b, $0) } ?? false
+        if let next = event.otherQueueID, relayIsLoopback {
+            record.nextQueueID = bytes(b, next)
+            let hop = self.state(QueueKey(b, host: event.header.host, queueID: next), now)
+            if hop.previousQueueID == nil { hop.previousQueueID = key.queueIDBytes }
+        }
+        let remoteRelay = event.relay.map { !relayIsLoopback && !b.matchesWhole("none", $0) } ?? false
+        fill(&record, state: state, recipient: recipient, origRecipient: origRecipient,
+             deliveredBySMTP: record.transport == Array("smtp".utf8) && remoteRelay)
+        // Keep track of recipients waiting for a retry, for records at expiry.
+        if let recipient {
+            state.deferred.removeAll { $0 == recipient }
+            if status == Array("deferred".utf8) { state.deferred.append(recipient) }
+        }
+        write(record, into: &out)
+    }
+
+    private func emitExpired(
+        _ b: UnsafeRawBufferPointer, _ event: PostfixEvent, _ state: MessageState, _ key: QueueKey, _ now: LogTime,
+        into out: inout [UInt8]
+    ) {
+        if let sender = event.sender, state.sender == nil { state.sender = bytes(b, sender) }
+        let recipients: [[UInt8]?] = state.deferred.isEmpty ? [nil] : state.deferred
+        for recipient in recipients {
+            var record = baseRecord(b, event, state: state, key: key, now: now)
+            record.status = Array("expired".utf8)
+            fill(&record, state: state, recipient: recipient, origRecipient: nil, deliveredBySMTP: false)
+            write(record, into: &out)
+        }
+        state.deferred.removeAll()
+    }
+
+    private func emitReject(
+        _ b: UnsafeRawBufferPointer, _ event: PostfixEvent, state: MessageState?, key: QueueKey?, now: LogTime,
+        into out: inout [UInt8]
+    ) {
+        var record = baseRecord(b, event, state: state, key: key, now: now)
+        record.status = Array("rejected".utf8)
+        if let text = event.text {
+            record.dsn = dsn(b, in: text)
+            record.rejectReason = Array(RejectReason.classify(b, text).utf8)
+        }
+        let recipient = event.recipient.map { bytes(b, $0) }
+        if let sender = event.sender, state?.sender == nil {
+            // The reject line carries the envelope sender itself.
+            var rendered: [UInt8] = []
+            p.appendAddress(b, sender, to: &rendered)
+            record.sender = rendered
+        }
+        if let state {
+            fill(&record, state: state, recipient: recipient, origRecipient: nil, deliveredBySMTP: false)
+        } else if let recipient {
+            record.recipient = render(recipient)
+            record.receivedAt = now
+        }
+        write(record, into: &out)
+    }
+
+    /// The fields every record takes from the line and the state.
+    private func baseRecord(
+        _ b: UnsafeRawBufferPointer, _ event: PostfixEvent, state: MessageState?, key: QueueKey?, now: LogTime
+    ) -> DeliveryRecord {
+        var record = DeliveryRecord(keyID: keyID, loggedAt: now, status: [])
+        if let host = event.header.host {
+            // Kept, except that a host logged by IP address is hashed like any other IP.
+            var rendered: [UInt8] = []
+            GenericScan.rewrite(b, host, with: p, into: &rendered)
+            record.host = rendered
+        }
+        record.queueID = key?.queueIDBytes
+        record.firstSeenAt = state?.firstSeen ?? now
+        return record
+    }
+
+    /// Fills the message-level fields from `state` and the recipient-level ones.
+    private func fill(
+        _ record: inout DeliveryRecord, state: MessageState, recipient: [UInt8]?, origRecipient: [UInt8]?,
+        deliveredBySMTP: Bool
+    ) {
+        record.previousQueueID = state.previousQueueID
+        record.notificationFor = state.notificationFor
+        record.messageID = state.messageID
+        record.resentMessageID = state.resentMessageID
+        record.reMessageID = state.inReplyTo ?? state.lastReference
+        record.date = state.date
+        record.from = state.from
+        record.to = state.to
+        record.cc = state.cc
+        record.bcc = state.bcc
+        record.messageSize = state.messageSize
+        record.nrcpt = state.nrcpt
+        record.subjectSize = state.subjectSize
+        record.spamScore = state.spamScore
+        record.recipient = recipient.map(render)
+        record.origRecipient = origRecipient.map(render)
+        if let headerTo = state.to {
+            let visible = headerTo + (state.cc ?? [])
+            let candidates = [record.recipient, record.origRecipient].compactMap { $0 }
+            record.hiddenRecipient = candidates.isEmpty ? nil : !candidates.contains { visible.contains($0) }
+        }
+        if let sender = state.sender, record.sender == nil {
+            let decoded = SenderDecoder.decode(sender, recipients: [recipient, origRecipient].compactMap { $0 })
+            record.sender = render(decoded.sender)
+            record.list = decoded.list.map(render)
+        }
+        record.list = record.list ?? state.listPost
+        record.isList = record.list != nil || state.listHeader
+        let submitted = state.entry == .authenticated || state.entry == .pickup
+        if submitted, let recipient {
+            record.isOutgoing = localDomains.isEmpty ? deliveredBySMTP : !isLocal(recipient)
+        }
+        if record.isOutgoing {
+            record.sentAt = state.firstSeen
+            record.receivedAt = record.loggedAt
+        } else {
+            record.sentAt = state.date
+            record.receivedAt = state.firstSeen
+        }
+    }
+
+    private func write(_ record: DeliveryRecord, into out: inout [UInt8]) {
+        record.encode(into: &out)
+        recordsByStatus[String(decoding: record.status, as: UTF8.self), default: 0] += 1
+    }
+
+    // MARK: Helpers
+
+    private func bytes(_ b: UnsafeRawBufferPointer, _ range: Range<Int>) -> [UInt8] {
+        Array(UnsafeRawBufferPointer(rebasing: b[range]))
+    }
+
+    private func lowercased(_ b: UnsafeRawBufferPointer, _ range: Range<Int>?) -> [UInt8] {
+        guard let range else { return [] }
+        return range.map { ASCII.lower(b[$0]) }
+    }
+
+    /// The pseudonym of a raw address.
+    private func render(_ address: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        address.withUnsafeBytes { p.appendAddress($0, 0..<$0.count, to: &out) }
+        return out
+    }
+
+    /// H_message-id of a raw message-id value, or nil for an empty or `<>` value.
+    private func messageIDPseudonym(_ b: UnsafeRawBufferPointer, _ range: Range<Int>, bracketed: Bool = true) -> [UInt8]? {
+        var r = b.trimmingSpaces(range)
+        if bracketed, r.count >= 2, b[r.lowerBound] == ASCII.lessThan, b[r.upperBound - 1] == ASCII.greaterThan,
+           b.firstIndex(of: ASCII.greaterThan, from: r.lowerBound, to: r.upperBound - 1) == nil {
+            r = b.trimmingSpaces(r.lowerBound + 1..<r.upperBound - 1)
+        }
+        guard !r.isEmpty else { return nil }
+        var out: [UInt8] = []
+        p.appendHash(.messageID, of: UnsafeRawBufferPointer(rebasing: b[r]), to: &out)
+        return out
+    }
+
+    /// The first `x.y.z` enhanced status code in a reply text.
+    private func dsn(_ b: UnsafeRawBufferPointer, in range: Range<Int>) -> [UInt8]? {
+        var i = range.lowerBound
+        while i + 5 <= range.upperBound {
+            if (b[i] == 0x32 || b[i] == 0x34 || b[i] == 0x35), b[i + 1] == ASCII.dot, i == range.lowerBound || b[i - 1] == ASCII.space {
+                var j = i + 2
+                var dots = 1
+                while j < range.upperBound, ASCII.isDigit(b[j]) || (b[j] == ASCII.dot && dots < 2) {
+                    if b[j] == ASCII.dot { dots += 1 }
+                    j += 1
+                }
+                if dots == 2, ASCII.isDigit(b[j - 1]) { return bytes(b, i..<j) }
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    /// Whether a relay (`host[127.0.0.1]:10024`, `localhost[::1]`) is this machine.
+    private func isLoopbackRelay(_ b: UnsafeRawBufferPointer, _ relay: Range<Int>) -> Bool {
+        guard let open = b.firstIndex(of: ASCII.leftBracket, from: relay.lowerBound, to: relay.upperBound) else { return false }
+        return b.matches("127.", at: open + 1) || b.matches("::1]", at: open + 1)
+    }
+
+    private func isLocal(_ recipient: [UInt8]) -> Bool {
+        guard let at = recipient.lastIndex(of: ASCII.at) else { return true }
+        var domain = recipient[(at + 1)...].map(ASCII.lower)
+        while domain.last == ASCII.dot || domain.last == ASCII.greaterThan { domain.removeLast() }
+        return localDomains.contains(domain)
+    }
+}
+
+extension QueueKey {
+    var queueIDBytes: [UInt8] { Array(bytes[((bytes.firstIndex(of: 0) ?? -1) + 1)...]) }
+}

@@ -1,0 +1,100 @@
+/// Writes JSON text into a byte buffer, for NDJSON records and events.
+///
+/// Strings are escaped per RFC 8259; bytes that are not well-formed UTF-8 become U+FFFD,
+/// so every line is valid JSON whatever the input held. Numbers are written only from
+/// text that is already a valid JSON number (see `appendNumber`).
+struct JSONWriter {
+    /// Appends `"…"` for the bytes in `range` of `b`.
+    static func appendString(_ b: UnsafeRawBufferPointer, _ range: Range<Int>, to out: inout [UInt8]) {
+        out.append(ASCII.quote)
+        var i = range.lowerBound
+        while i < range.upperBound {
+            let c = b[i]
+            if c >= 0x80 {
+                if let length = UTF8Sequence.length(b, at: i, end: range.upperBound) {
+                    for k in 0..<length { out.append(b[i + k]) }
+                    i += length
+                } else {
+                    out.append(contentsOf: [0xEF, 0xBF, 0xBD])  // U+FFFD
+                    i += 1
+                }
+                continue
+            }
+            switch c {
+            case ASCII.quote: out.append(contentsOf: [ASCII.backslash, ASCII.quote])
+            case ASCII.backslash: out.append(contentsOf: [ASCII.backslash, ASCII.backslash])
+            case ASCII.newline: out.append(contentsOf: [ASCII.backslash, 0x6E])
+            case ASCII.carriageReturn: out.append(contentsOf: [ASCII.backslash, 0x72])
+            case ASCII.tab: out.append(contentsOf: [ASCII.backslash, 0x74])
+            case 0..<0x20, 0x7F:
+                out.append(contentsOf: Array("\\u00".utf8))
+                out.append(ASCII.hexDigits[Int(c >> 4)])
+                out.append(ASCII.hexDigits[Int(c & 0xF)])
+            default: out.append(c)
+            }
+            i += 1
+        }
+        out.append(ASCII.quote)
+    }
+
+    /// Appends a string from bytes already known to need no escaping (pseudonyms, words).
+    static func appendString(_ bytes: [UInt8], to out: inout [UInt8]) {
+        bytes.withUnsafeBytes { appendString($0, 0..<$0.count, to: &out) }
+    }
+
+    /// Appends the number written in `range` if it is a valid JSON number (`-`, digits,
+    /// one `.` followed by digits); else `null`. Log numbers are copied, not reformatted,
+    /// so `0.62` stays `0.62`.
+    static func appendNumber(_ b: UnsafeRawBufferPointer, _ range: Range<Int>?, to out: inout [UInt8]) {
+        guard let range, isNumber(b, range) else {
+            out.append(contentsOf: Array("null".utf8))
+            return
+        }
+        // Leading zeros are not JSON: skip them (keeping one before a dot or alone).
+        var i = range.lowerBound
+        if b[i] == ASCII.hyphen {
+            out.append(ASCII.hyphen)
+            i += 1
+        }
+        while i + 1 < range.upperBound, b[i] == 0x30, ASCII.isDigit(b[i + 1]) { i += 1 }
+        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[i..<range.upperBound]))
+    }
+
+    static func isNumber(_ b: UnsafeRawBufferPointer, _ range: Range<Int>) -> Bool {
+        var i = range.lowerBound
+        if i < range.upperBound, b[i] == ASCII.hyphen { i += 1 }
+        let intStart = i
+        while i < range.upperBound, ASCII.isDigit(b[i]) { i += 1 }
+        guard i > intStart, i - intStart <= 15 else { return false }
+        if i < range.upperBound, b[i] == ASCII.dot {
+            i += 1
+            let fracStart = i
+            while i < range.upperBound, ASCII.isDigit(b[i]) { i += 1 }
+            guard i > fracStart else { return false }
+        }
+        return i == range.upperBound
+    }
+
+    static func appendInteger(_ value: Int, to out: inout [UInt8]) {
+        if value < 0 {
+            out.append(ASCII.hyphen)
+            HeaderValueRewriter.appendDecimal(-value, into: &out)
+        } else {
+            HeaderValueRewriter.appendDecimal(value, into: &out)
+        }
+    }
+
+    static func appendKey(_ key: StaticString, first: Bool = false, to out: inout [UInt8]) {
+        if !first { out.append(ASCII.comma) }
+        out.append(ASCII.quote)
+        out.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
+        out.append(contentsOf: [ASCII.quote, ASCII.colon])
+    }
+
+    static func appendNull(to out: inout [UInt8]) { out.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C]) }
+
+    static func appendBool(_ value: Bool?, to out: inout [UInt8]) {
+        guard let value else { return appendNull(to: &out) }
+        out.append(contentsOf: value ? Array("true".utf8) : Array("false".utf8))
+    }
+}

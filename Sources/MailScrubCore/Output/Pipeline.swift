@@ -1,0 +1,98 @@
+/// The one entry point for the binary and the tests: bytes in, output blocks out.
+/// Splits input into lines and, per mode, scrubs each line, writes one event per line,
+/// or correlates lines into delivery records. Does no I/O itself.
+public final class Pipeline {
+    /// What the pipeline writes.
+    public enum Mode: String, CaseIterable, Sendable {
+        /// One NDJSON record per delivery attempt (the default).
+        case records
+        /// One NDJSON object per line.
+        case events
+        /// The input lines with sensitive tokens replaced.
+        case lines
+    }
+
+    /// Output is handed to the sink once this many bytes are pending (or on `flush`).
+    public static let blockSize = 256 * 1024
+
+    public let mode: Mode
+    private let scrubber: LineScrubber
+    private let correlator: Correlator
+    private let events: EventEncoder
+    private var clock: SyslogClock
+    private var splitter: LineSplitter
+    private var output: [UInt8] = []
+    /// When set, output is handed over after every line that produced some (`--line-buffered`).
+    public var flushEachLine = false
+
+    /// Lines read so far.
+    public private(set) var lineCount = 0
+    /// Lines longer than the splitter's cap, whose tails were dropped.
+    public private(set) var truncatedLineCount = 0
+    /// Lines by event kind (records and events modes).
+    public private(set) var linesByKind: [PostfixEvent.Kind: Int] = [:]
+    /// Records written, by status.
+    public var recordsByStatus: [String: Int] { correlator.recordsByStatus }
+    /// Open messages dropped for age or the cap.
+    public var evictedMessages: Int { correlator.evicted }
+
+    public init(
+        mode: Mode, pseudonymizer: Pseudonymizer, clock: SyslogClock,
+        correlation: Correlator.Options = Correlator.Options(),
+        maxLineLength: Int = LineSplitter.defaultMaxLineLength
+    ) {
+        self.mode = mode
+        scrubber = LineScrubber(pseudonymizer: pseudonymizer)
+        correlator = Correlator(pseudonymizer: pseudonymizer, options: correlation)
+        events = EventEncoder(pseudonymizer: pseudonymizer, scrubber: scrubber)
+        self.clock = clock
+        splitter = LineSplitter(maxLineLength: maxLineLength)
+        output.reserveCapacity(Self.blockSize + 64 * 1024)
+    }
+
+    /// Starts the next input, whose latest possible date is `year`/`month` (the year of
+    /// traditional syslog stamps is inferred from it).
+    public func startInput(anchorYear: Int, anchorMonth: Int) {
+        clock.reanchor(year: anchorYear, month: anchorMonth)
+    }
+
+    /// Processes a chunk of input; `sink` receives output blocks when enough is pending.
+    public func feed(_ chunk: UnsafeRawBufferPointer, sink: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+        try splitter.append(chunk) { line in try handle(line, sink: sink) }
+    }
+
+    /// Ends the input (a last line without newline is processed; in lines mode it stays
+    /// without one) and hands all pending output to `sink`.
+    public func finish(sink: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+        try splitter.finish { line in try handle(line, sink: sink) }
+        try flush(sink: sink)
+    }
+
+    /// Hands everything pending to `sink`.
+    public func flush(sink: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+        guard !output.isEmpty else { return }
+        try output.withUnsafeBytes { try sink($0) }
+        output.removeAll(keepingCapacity: true)
+    }
+
+    private func handle(_ line: Line, sink: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+        lineCount += 1
+        if line.truncated { truncatedLineCount += 1 }
+        let before = output.count
+        switch mode {
+        case .lines:
+            scrubber.scrub(line.bytes, into: &output)
+            if line.terminated { output.append(ASCII.newline) }
+        case .records, .events:
+            let event = EventParser.parse(line.bytes)
+            linesByKind[event.kind, default: 0] += 1
+            let time = event.header.timestamp.flatMap { clock.time(line.bytes, $0) }
+            if mode == .records {
+                correlator.process(line.bytes, event, time: time, into: &output)
+            } else {
+                events.encode(line.bytes, event, time: time, into: &output)
+            }
+        }
+        if output.count >= Self.blockSize || (flushEachLine && output.count > before) { try flush(sink: sink) }
+    }
+}

@@ -1,0 +1,14 @@
+/// bounce: `QID: sender non-delivery notification: NEWQID` and the delay, success and
+/// postmaster variants; NEWQID is the queue id of the notification message.
+enum Bounce {
+    static func parse(_ b: UnsafeRawBufferPointer, _ event: inout PostfixEvent, after start: Int) -> Bool {
+        guard let at = Delivery.lastIndex(of: "notification: ", in: b, from: start, to: b.count) else { return false }
+        var j = at + 14
+        while j < b.count, ASCII.isAlnum(b[j]) { j += 1 }
+        guard QueueID.isQueueID(b, at + 14..<j) else { return false }
+        event.otherQueueID = at + 14..<j
+        event.text = start..<at + 12
+        event.kind = .notification
+        return true
+    }
+}

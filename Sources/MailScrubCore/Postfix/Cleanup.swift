@@ -1,0 +1,36 @@
+/// cleanup: `QID: message-id=VALUE`, `QID: resent-message-id=VALUE`, header_checks
+/// logging (`QID: info: header NAME: VALUE from …`) and milter rejects.
+enum Cleanup {
+    static func parse(_ b: UnsafeRawBufferPointer, _ event: inout PostfixEvent, after start: Int) -> Bool {
+        let end = b.count
+        if b.matches("message-id=", at: start) {
+            event.messageID = start + 11..<end
+            event.kind = .messageID
+            return true
+        }
+        if b.matches("resent-message-id=", at: start) {
+            event.messageID = start + 18..<end
+            event.kind = .resentMessageID
+            return true
+        }
+        if let match = HeaderCheckRule.match(b, at: start) {
+            event.fill(with: match, b)
+            return true
+        }
+        return Reject.parse(b, &event, after: start)
+    }
+}
+
+extension PostfixEvent {
+    /// Takes a header_checks match, and the envelope fields after it.
+    mutating func fill(with match: HeaderCheckRule.Match, _ b: UnsafeRawBufferPointer) {
+        kind = .header
+        action = match.action
+        headerName = match.name
+        headerValue = match.value
+        headerKind = match.kind
+        let trailer = match.trailer..<b.count
+        sender = KeyValue.find(b, "from=", in: trailer)
+        recipient = KeyValue.find(b, "to=", in: trailer)
+    }
+}

@@ -1,0 +1,23 @@
+/// qmgr (and oqmgr): `QID: from=<s>, size=N, nrcpt=N (queue active)`,
+/// `QID: from=<s>, status=expired, returned to sender`, `QID: removed`.
+enum Qmgr {
+    static func parse(_ b: UnsafeRawBufferPointer, _ event: inout PostfixEvent, after start: Int) -> Bool {
+        let end = b.count
+        if b.matches("removed", at: start) {
+            event.kind = .removed
+            return true
+        }
+        guard b.matches("from=", at: start) else { return false }
+        let rest = start..<end
+        event.sender = KeyValue.value(b, at: start + 5, end: end)
+        if let status = KeyValue.find(b, "status=", in: rest) {
+            event.status = status
+            event.kind = .expired
+            return b.matches("expired", at: status.lowerBound) || b.matches("force-expired", at: status.lowerBound)
+        }
+        event.size = KeyValue.find(b, "size=", in: rest)
+        event.nrcpt = KeyValue.find(b, "nrcpt=", in: rest)
+        event.kind = .queued
+        return event.size != nil
+    }
+}

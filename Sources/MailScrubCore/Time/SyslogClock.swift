@@ -1,0 +1,139 @@
+/// Turns syslog timestamps into instants.
+///
+/// RFC 3339 stamps are used as written (a stamp without offset is local time). BSD
+/// stamps (`May 20 22:16:47`) carry neither year nor zone: the year comes from a fixed
+/// `--year`, else from an anchor date (today, or an input file's modification time),
+/// stepping back a year for months after the anchor's and forward when the stream
+/// crosses from December to January; the zone comes from an injected offset function,
+/// so the core never reads the clock or zone files.
+public struct SyslogClock {
+    /// Seconds east of UTC in force at a local wall-clock time (given as if it were UTC).
+    public typealias ZoneOffset = (Int64) -> Int
+
+    private let zoneOffset: ZoneOffset
+    private let fixedYear: Int?
+    private var anchorYear: Int
+    private var anchorMonth: Int
+    /// The year of the current BSD stamps, once the first one has been seen.
+    private var year: Int?
+    private var lastMonth = 0
+    /// The local hour the cached offset belongs to, and the offset.
+    private var cachedHour = Int64.min
+    private var cachedOffset = 0
+
+    public init(fixedYear: Int?, anchorYear: Int, anchorMonth: Int, zoneOffset: @escaping ZoneOffset) {
+        self.fixedYear = fixedYear
+        self.anchorYear = anchorYear
+        self.anchorMonth = anchorMonth
+        self.zoneOffset = zoneOffset
+    }
+
+    /// Starts a new input whose latest possible date is `year`/`month` (a file's mtime).
+    public mutating func reanchor(year: Int, month: Int) {
+        anchorYear = year
+        anchorMonth = month
+        self.year = nil
+        lastMonth = 0
+    }
+
+    /// The instant of the timestamp in `range` of `b`, or nil when it cannot be read.
+    public mutating func time(_ b: UnsafeRawBufferPointer, _ range: Range<Int>) -> LogTime? {
+        guard !range.isEmpty else { return nil }
+        if ASCII.isDigit(b[range.lowerBound]) { return rfc3339(b, range) }
+        return bsd(b, range)
+    }
+
+    private mutating func bsd(_ b: UnsafeRawBufferPointer, _ r: Range<Int>) -> LogTime? {
+        guard let month = CivilTime.month(b, at: r.lowerBound) else { return nil }
+        var i = r.lowerBound + 3
+        while i < r.upperBound, b[i] == ASCII.space { i += 1 }
+        guard let day = number(b, &i, maxDigits: 2), i < r.upperBound, b[i] == ASCII.space else { return nil }
+        i += 1
+        guard let (h, m, s) = clock(b, &i, r.upperBound) else { return nil }
+        let fraction = self.fraction(b, &i, r.upperBound)
+        if let current = year {
+            if lastMonth == 12 && month == 1 { year = current + 1 }
+        } else {
+            year = fixedYear ?? (month > anchorMonth ? anchorYear - 1 : anchorYear)
+        }
+        lastMonth = month
+        // Safe to force unwrap: assigned just above.
+        let local = CivilTime.seconds(year: year!, month: month, day: day, hour: h, minute: m, second: s)
+        return LogTime(seconds: local - Int64(offset(local)), microseconds: fraction.micros, hasFraction: fraction.present)
+    }
+
+    private mutating func rfc3339(_ b: UnsafeRawBufferPointer, _ r: Range<Int>) -> LogTime? {
+        var i = r.lowerBound
+        let end = r.upperBound
+        guard let y = number(b, &i, maxDigits: 4), i < end, b[i] == ASCII.hyphen else { return nil }
+        i += 1
+        guard let mo = number(b, &i, maxDigits: 2), i < end, b[i] == ASCII.hyphen else { return nil }
+        i += 1
+        guard let d = number(b, &i, maxDigits: 2), i < end, b[i] == 0x54 || b[i] == 0x74 || b[i] == ASCII.space else {
+            return nil
+        }
+        i += 1
+        guard let (h, m, s) = clock(b, &i, end), (1...12).contains(mo), (1...31).contains(d) else { return nil }
+        let fraction = self.fraction(b, &i, end)
+        let local = CivilTime.seconds(year: y, month: mo, day: d, hour: h, minute: m, second: s)
+        let offsetSeconds: Int
+        if i < end, b[i] == 0x5A || b[i] == 0x7A {
+            offsetSeconds = 0
+        } else if i < end, b[i] == ASCII.plus || b[i] == ASCII.hyphen {
+            // `+01:00` (RFC 3339) or `+0100` (journald short-iso).
+            let sign = b[i] == ASCII.hyphen ? -1 : 1
+            i += 1
+            guard let hh = number(b, &i, maxDigits: 2) else { return nil }
+            if i < end, b[i] == ASCII.colon { i += 1 }
+            let mm = number(b, &i, maxDigits: 2) ?? 0
+            offsetSeconds = sign * (hh * 3600 + mm * 60)
+        } else {
+            offsetSeconds = offset(local)
+        }
+        return LogTime(seconds: local - Int64(offsetSeconds), microseconds: fraction.micros, hasFraction: fraction.present)
+    }
+
+    private mutating func offset(_ local: Int64) -> Int {
+        let hour = local >= 0 ? local / 3600 : (local - 3599) / 3600
+        if hour != cachedHour {
+            cachedHour = hour
+            cachedOffset = zoneOffset(local)
+        }
+        return cachedOffset
+    }
+
+    private func number(_ b: UnsafeRawBufferPointer, _ i: inout Int, maxDigits: Int) -> Int? {
+        var value = 0
+        let start = i
+        while i < b.count, i - start < maxDigits, ASCII.isDigit(b[i]) {
+            value = value * 10 + Int(b[i] - 0x30)
+            i += 1
+        }
+        return i > start ? value : nil
+    }
+
+    private func clock(_ b: UnsafeRawBufferPointer, _ i: inout Int, _ end: Int) -> (Int, Int, Int)? {
+        guard let h = number(b, &i, maxDigits: 2), i < end, b[i] == ASCII.colon else { return nil }
+        i += 1
+        guard let m = number(b, &i, maxDigits: 2), i < end, b[i] == ASCII.colon else { return nil }
+        i += 1
+        guard let s = number(b, &i, maxDigits: 2), h < 24, m < 60, s < 61 else { return nil }
+        return (h, m, min(s, 59))
+    }
+
+    private func fraction(_ b: UnsafeRawBufferPointer, _ i: inout Int, _ end: Int) -> (present: Bool, micros: Int32) {
+        guard i < end, b[i] == ASCII.dot else { return (false, 0) }
+        i += 1
+        var micros: Int32 = 0
+        var digits = 0
+        while i < end, ASCII.isDigit(b[i]) {
+            if digits < 6 {
+                micros = micros * 10 + Int32(b[i] - 0x30)
+                digits += 1
+            }
+            i += 1
+        }
+        for _ in digits..<6 { micros *= 10 }
+        return (true, micros)
+    }
+}
