@@ -18,7 +18,8 @@ public enum EventParser {
         let start = header.messageStart
         var body = start
         if let queueID = QueueID.prefix(b, at: start) {
-            event.queueID = queueID
+            // `NOQUEUE` stands where a queue id would: the line belongs to no message.
+            if !b.matchesWhole("noqueue", queueID) { event.queueID = queueID }
             body = min(b.count, queueID.upperBound + 2)
         }
         if let daemon = header.daemon(in: b) {
