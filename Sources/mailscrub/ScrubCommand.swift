@@ -28,7 +28,7 @@ struct ScrubCommand: ParsableCommand {
     @Option(help: "IANA time zone of traditional syslog stamps (default: config 'timezone', else the system zone).")
     var timezone: String?
 
-    @Flag(help: "Write output as soon as each line produces it (default when output is not a regular file).")
+    @Flag(help: "Write each record or line as soon as it is produced (by default, output to a pipe or terminal is written whenever the input read so far is processed).")
     var lineBuffered = false
 
     @Flag(help: "Print counts to stderr at the end: lines by kind, records by status, evicted messages.")
@@ -67,13 +67,18 @@ struct ScrubCommand: ParsableCommand {
             let pipeline = Pipeline(
                 mode: emit, pseudonymizer: pseudonymizer, clock: clock,
                 correlation: loaded?.correlation ?? Correlator.Options())
-            pipeline.flushEachLine = lineBuffered || !standardOutputIsRegularFile()
+            // Into a pipe or terminal, output goes out whenever the input read so far is
+            // used up (before waiting for more), so a `tail -F | mailscrub` reader sees each
+            // record as soon as its line arrived, while a bulk run still writes in large blocks.
+            pipeline.flushEachLine = lineBuffered
+            let flushEachChunk = !standardOutputIsRegularFile()
             let sink: (UnsafeRawBufferPointer) throws -> Void = { block in
                 try writeAll(fd: 1, block.baseAddress!, block.count)
             }
             do {
                 try InputFiles(paths: files).forEachChunk({ chunk in
                     try pipeline.feed(chunk, sink: sink)
+                    if flushEachChunk { try pipeline.flush(sink: sink) }
                 }, startOfFile: { modified in
                     if let modified, year == nil, loaded?.year == nil {
                         let parts = Calendar(identifier: .gregorian).dateComponents(in: zone, from: modified)

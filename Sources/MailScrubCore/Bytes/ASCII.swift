@@ -77,7 +77,8 @@ extension UnsafeRawBufferPointer {
         return true
     }
 
-    /// The first index in `from..<to` holding `byte`, or nil.
+    /// The first index in `from..<to` holding `byte`, or nil. A plain loop: most searches
+    /// here span a few bytes, where calling memchr costs more than it saves.
     @inline(__always)
     func firstIndex(of byte: UInt8, from: Int, to: Int) -> Int? {
         var i = from

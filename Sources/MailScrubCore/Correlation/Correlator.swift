@@ -25,6 +25,7 @@ public final class Correlator {
     private let localDomains: [[UInt8]]
     private let keyID: [UInt8]
     private var states: [QueueKey: MessageState] = [:]
+    private var hosts = HostTable()
     private var latest = LogTime(seconds: 0)
     private var linesSinceSweep = 0
     /// Records written, by status.
@@ -52,7 +53,8 @@ public final class Correlator {
             if event.kind == .reject { emitReject(b, event, state: nil, key: nil, now: now, into: &out) }
             return
         }
-        let key = QueueKey(b, host: event.header.host, queueID: queueID)
+        let host = hosts.id(b, event.header.host)
+        let key = QueueKey(host: host, b, queueID)
         switch event.kind {
         case .client, .pickup:
             let state: MessageState
@@ -96,7 +98,7 @@ public final class Correlator {
             states[key] = nil
         case .notification:
             guard let newID = event.otherQueueID else { return }
-            let notification = self.state(QueueKey(b, host: event.header.host, queueID: newID), now)
+            let notification = self.state(QueueKey(host: host, b, newID), now)
             notification.notificationFor = bytes(b, queueID)
         case .reject:
             emitReject(b, event, state: states[key], key: key, now: now, into: &out)
@@ -104,7 +106,7 @@ public final class Correlator {
             let state = self.state(key, now)
             if let score = event.spamScore, JSONWriter.isNumber(b, score) { state.spamScore = bytes(b, score) }
             if let next = event.otherQueueID {
-                self.state(QueueKey(b, host: event.header.host, queueID: next), now).previousQueueID = bytes(b, queueID)
+                self.state(QueueKey(host: host, b, next), now).previousQueueID = bytes(b, queueID)
             }
         case .connect, .disconnect, .unrecognized:
             break
@@ -209,7 +211,7 @@ public final class Correlator {
         let relayIsLoopback = event.relay.map { isLoopbackRelay(b, $0) } ?? false
         if let next = event.otherQueueID, relayIsLoopback {
             record.nextQueueID = bytes(b, next)
-            let hop = self.state(QueueKey(b, host: event.header.host, queueID: next), now)
+            let hop = self.state(QueueKey(host: key.host, b, next), now)
             if hop.previousQueueID == nil { hop.previousQueueID = key.queueIDBytes }
         }
         let remoteRelay = event.relay.map { !relayIsLoopback && !b.matchesWhole("none", $0) } ?? false
@@ -392,8 +394,4 @@ public final class Correlator {
         while domain.last == ASCII.dot || domain.last == ASCII.greaterThan { domain.removeLast() }
         return localDomains.contains(domain)
     }
-}
-
-extension QueueKey {
-    var queueIDBytes: [UInt8] { Array(bytes[((bytes.firstIndex(of: 0) ?? -1) + 1)...]) }
 }

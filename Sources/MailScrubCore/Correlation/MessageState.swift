@@ -39,21 +39,60 @@ final class MessageState {
 }
 
 /// Identifies a message: syslog host and queue id, so logs of several servers can be
-/// interleaved without mixing their (reused, short) queue ids.
+/// interleaved without mixing their (reused, short) queue ids. The host is a small
+/// number from `HostTable` and the queue id is stored inline, so building a key for
+/// every line allocates nothing.
 struct QueueKey: Hashable {
-    var bytes: [UInt8]
+    var host: UInt32
+    var length: UInt8
+    var words: (UInt64, UInt64, UInt64, UInt64)
 
-    init(_ b: UnsafeRawBufferPointer, host: Range<Int>?, queueID: Range<Int>) {
-        bytes = []
-        bytes.reserveCapacity((host?.count ?? 0) + queueID.count + 1)
-        if let host { bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[host])) }
-        bytes.append(0)
-        bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[queueID]))
+    /// `queueID` must be at most 32 bytes (`QueueID.isQueueID` guarantees it).
+    init(host: UInt32, _ b: UnsafeRawBufferPointer, _ queueID: Range<Int>) {
+        self.host = host
+        length = UInt8(min(queueID.count, 32))
+        var packed: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &packed) { raw in
+            for (k, i) in queueID.prefix(32).enumerated() { raw[k] = b[i] }
+        }
+        words = packed
     }
 
-    init(host: [UInt8], queueID: [UInt8]) {
-        bytes = host + [0] + queueID
+    var queueIDBytes: [UInt8] {
+        withUnsafeBytes(of: words) { Array($0.prefix(Int(length))) }
     }
 
-    var host: ArraySlice<UInt8> { bytes[..<(bytes.firstIndex(of: 0) ?? bytes.endIndex)] }
+    static func == (a: QueueKey, b: QueueKey) -> Bool {
+        a.host == b.host && a.length == b.length && a.words.0 == b.words.0 && a.words.1 == b.words.1
+            && a.words.2 == b.words.2 && a.words.3 == b.words.3
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(host)
+        hasher.combine(words.0)
+        hasher.combine(words.1)
+        hasher.combine(words.2)
+        hasher.combine(words.3)
+    }
+}
+
+/// Numbers the syslog hosts seen, remembering the last one so that a stream from one
+/// host (the common case) costs a compare per line, not a lookup.
+struct HostTable {
+    private var ids: [[UInt8]: UInt32] = [:]
+    private var last: [UInt8] = []
+    private var lastID: UInt32 = 0
+
+    mutating func id(_ b: UnsafeRawBufferPointer, _ host: Range<Int>?) -> UInt32 {
+        let bytes = host.map { UnsafeRawBufferPointer(rebasing: b[$0]) } ?? UnsafeRawBufferPointer(start: nil, count: 0)
+        if bytes.elementsEqual(last) { return lastID }
+        last = Array(bytes)
+        if let known = ids[last] {
+            lastID = known
+        } else {
+            lastID = UInt32(ids.count)
+            ids[last] = lastID
+        }
+        return lastID
+    }
 }

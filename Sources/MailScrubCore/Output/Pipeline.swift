@@ -29,8 +29,14 @@ public final class Pipeline {
     public private(set) var lineCount = 0
     /// Lines longer than the splitter's cap, whose tails were dropped.
     public private(set) var truncatedLineCount = 0
-    /// Lines by event kind (records and events modes).
-    public private(set) var linesByKind: [PostfixEvent.Kind: Int] = [:]
+    /// Lines by event kind (records and events modes), indexed like `PostfixEvent.Kind.allCases`.
+    private var kindCounts = [Int](repeating: 0, count: PostfixEvent.Kind.allCases.count)
+    /// Lines by event kind (records and events modes); kinds not seen are left out.
+    public var linesByKind: [PostfixEvent.Kind: Int] {
+        var counts: [PostfixEvent.Kind: Int] = [:]
+        for (kind, n) in zip(PostfixEvent.Kind.allCases, kindCounts) where n > 0 { counts[kind] = n }
+        return counts
+    }
     /// Records written, by status.
     public var recordsByStatus: [String: Int] { correlator.recordsByStatus }
     /// Open messages dropped for age or the cap.
@@ -85,7 +91,7 @@ public final class Pipeline {
             if line.terminated { output.append(ASCII.newline) }
         case .records, .events:
             let event = EventParser.parse(line.bytes)
-            linesByKind[event.kind, default: 0] += 1
+            kindCounts[event.kind.index] += 1
             let time = event.header.timestamp.flatMap { clock.time(line.bytes, $0) }
             if mode == .records {
                 correlator.process(line.bytes, event, time: time, into: &output)

@@ -3,13 +3,16 @@ enum KeyValue {
     /// The value of `key` (given with its `=`), without angle brackets. An empty range
     /// means `<>`; nil means the key is absent. The key must not continue a longer name.
     static func find(_ b: UnsafeRawBufferPointer, _ key: StaticString, in range: Range<Int>) -> Range<Int>? {
+        // Jump from `=` to `=` (memchr) and compare the name before it: lines are long
+        // and keys few, so this beats trying the key at every offset.
         let n = key.utf8CodeUnitCount
-        var i = range.lowerBound
-        while i + n <= range.upperBound {
-            if b.matches(key, at: i), i == range.lowerBound || !ASCII.keyTable[Int(b[i - 1])] {
-                return value(b, at: i + n, end: range.upperBound)
+        var i = range.lowerBound + n - 1
+        while i < range.upperBound, let equals = b.firstIndex(of: ASCII.equals, from: i, to: range.upperBound) {
+            let start = equals - (n - 1)
+            if b.matches(key, at: start), start == range.lowerBound || !ASCII.keyTable[Int(b[start - 1])] {
+                return value(b, at: equals + 1, end: range.upperBound)
             }
-            i += 1
+            i = equals + 1
         }
         return nil
     }

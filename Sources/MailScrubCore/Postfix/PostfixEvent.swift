@@ -30,6 +30,27 @@ public struct PostfixEvent {
         case reject
         /// A content filter's verdict for a queue id (amavis `Queue-ID: …, Hits: …`).
         case contentFilter = "content_filter"
+
+        /// Position in `allCases`, for counting without a dictionary.
+        var index: Int {
+            switch self {
+            case .unrecognized: 0
+            case .connect: 1
+            case .disconnect: 2
+            case .client: 3
+            case .pickup: 4
+            case .messageID: 5
+            case .resentMessageID: 6
+            case .header: 7
+            case .queued: 8
+            case .delivery: 9
+            case .expired: 10
+            case .removed: 11
+            case .notification: 12
+            case .reject: 13
+            case .contentFilter: 14
+            }
+        }
     }
 
     public var kind: Kind = .unrecognized
