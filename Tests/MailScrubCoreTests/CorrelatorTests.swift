@@ -1,0 +1,64 @@
+import Testing
+@testable import MailScrubCore
+
+@Suite struct CorrelatorTests {
+    static func feed(_ correlator: Correlator, _ lines: [String], clock: inout SyslogClock) -> [UInt8] {
+        var out: [UInt8] = []
+        for line in lines {
+            let bytes = Array(line.utf8)
+            bytes.withUnsafeBytes { b in
+                let event = EventParser.parse(b)
+                let time = event.header.timestamp.flatMap { clock.time(b, $0) }
+                correlator.process(b, event, time: time, into: &out)
+            }
+        }
+        return out
+    }
+
+    /// Messages never removed are forgotten after max_age of log time.
+    @Test func idleMessagesAreEvictedByAge() {
+        let correlator = Correlator(pseudonymizer: TestSupport.pseudonymizer(), options: Correlator.Options(maxAge: 3600))
+        var clock = TestSupport.clock(year: 2026)
+        var lines = (0..<100).map { "Mar  3 09:00:00 mx postfix/qmgr[1]: \(String(0x10000 + $0, radix: 16, uppercase: true))A: from=<a@example.org>, size=1, nrcpt=1 (queue active)" }
+        // Enough later lines to trigger a sweep.
+        lines += (0..<5000).map { _ in "Mar  3 11:00:00 mx postfix/smtpd[1]: connect from unknown[192.0.2.1]" }
+        _ = Self.feed(correlator, lines, clock: &clock)
+        #expect(correlator.openMessages == 0)
+        #expect(correlator.evicted == 100)
+    }
+
+    /// The number of open messages stays under the cap however many never end.
+    @Test func openMessagesAreCapped() {
+        let correlator = Correlator(pseudonymizer: TestSupport.pseudonymizer(), options: Correlator.Options(maxOpenMessages: 1000))
+        var clock = TestSupport.clock(year: 2026)
+        var peak = 0
+        for batch in 0..<10 {
+            let lines = (0..<2000).map { i in
+                "Mar  3 09:00:00 mx postfix/qmgr[1]: \(String(0x100000 + batch * 2000 + i, radix: 16, uppercase: true)): from=<a@example.org>, size=1, nrcpt=1 (queue active)"
+            }
+            _ = Self.feed(correlator, lines, clock: &clock)
+            peak = max(peak, correlator.openMessages)
+        }
+        #expect(peak <= 1000 + 4096)
+        #expect(correlator.evicted > 10_000)
+    }
+
+    /// `removed` ends a message: a reused queue id starts afresh.
+    @Test func removedEndsAMessageAndIdsAreReused() throws {
+        let correlator = Correlator(pseudonymizer: TestSupport.pseudonymizer())
+        var clock = TestSupport.clock(year: 2026)
+        let out = Self.feed(correlator, [
+            "Mar  3 09:00:00 mx postfix/qmgr[1]: 4104E3D: from=<a@example.org>, size=10, nrcpt=1 (queue active)",
+            "Mar  3 09:00:01 mx postfix/smtp[2]: 4104E3D: to=<b@example.net>, relay=none, delay=1, delays=0/0/1/0, dsn=4.4.1, status=deferred (x)",
+            "Mar  3 09:00:02 mx postfix/qmgr[1]: 4104E3D: removed",
+            "Mar  3 10:00:00 mx postfix/smtpd[3]: 4104E3D: client=unknown[192.0.2.1]",
+            "Mar  3 10:00:01 mx postfix/qmgr[1]: 4104E3D: from=<c@example.org>, size=20, nrcpt=1 (queue active)",
+            "Mar  3 10:00:02 mx postfix/smtp[2]: 4104E3D: to=<d@example.net>, relay=none, delay=1, delays=0/0/1/0, dsn=4.4.1, status=deferred (x)",
+        ], clock: &clock)
+        let text = String(decoding: out, as: UTF8.self)
+        let lines = text.split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(lines[1].contains("\"message_size\":20") && lines[1].contains("\"first_seen_at\":\"2026-03-03T10:00:00Z\""))
+        #expect(correlator.openMessages == 1)
+    }
+}
