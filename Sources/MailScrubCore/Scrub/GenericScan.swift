@@ -85,7 +85,9 @@ enum GenericScan {
         }
         guard close < end, b[close] == ASCII.greaterThan, close > open + 1 else { return nil }
         let inner = open + 1..<close
-        let isMessageID = followsKey(b, before: open, lowerLimit: lowerLimit, keys: messageIDKeys)
+        // The key may stand before the span being rewritten (a field cut out of a line), so
+        // look back into the whole line: reading raw context is harmless.
+        let isMessageID = followsKey(b, before: open, lowerLimit: 0, keys: messageIDKeys)
         guard at != nil || isMessageID
                 || b.matches(": Recipient address rejected", at: close + 1)
                 || b.matches(": Sender address rejected", at: close + 1)
@@ -161,7 +163,7 @@ enum GenericScan {
         _ b: UnsafeRawBufferPointer, at open: Int, lowerLimit: Int, end: Int,
         with p: Pseudonymizer, into out: inout [UInt8]
     ) -> Range<Int>? {
-        guard open >= lowerLimit + 6, b.matches("user: ", at: open - 6),
+        guard open >= 6, b.matches("user: ", at: open - 6),
               let close = b.firstIndex(of: ASCII.quote, from: open + 1, to: end), close > open + 1 else { return nil }
         // An address inside is left to the `@` rule, which also keeps its domain.
         guard b.firstIndex(of: ASCII.at, from: open + 1, to: close) == nil else { return nil }

@@ -43,7 +43,9 @@ public struct SyslogHeader: Equatable, Sendable {
             while tokenEnd < end, line[tokenEnd] != ASCII.space { tokenEnd += 1 }
             var next = tokenEnd
             while next < end, line[next] == ASCII.space { next += 1 }
-            guard tokenEnd > i, let tag = tag(line, at: next) else { return .unparsed }
+            guard tokenEnd > i, (i..<tokenEnd).allSatisfy({ hostTable[Int(line[$0])] }), let tag = tag(line, at: next) else {
+            return .unparsed
+        }
             header.host = i..<tokenEnd
             header.program = tag.program
             header.pid = tag.pid
@@ -62,6 +64,18 @@ public struct SyslogHeader: Equatable, Sendable {
         guard let program else { return nil }
         let slash = line.lastIndex(of: ASCII.slash, from: program.lowerBound, to: program.upperBound)
         return (slash.map { $0 + 1 } ?? program.lowerBound)..<program.upperBound
+    }
+
+    /// Bytes of a syslog tag: `postfix/submission/smtpd`, `postfix-10.0.0.1/smtp`, `amavis`.
+    private static let tagTable: [Bool] = (0..<256).map { value in
+        let b = UInt8(value)
+        return ASCII.isAlnum(b) || b == ASCII.slash || b == ASCII.dot || b == ASCII.hyphen || b == ASCII.underscore
+    }
+
+    /// Bytes of a syslog host field: a name, or an IPv4/IPv6 address.
+    private static let hostTable: [Bool] = (0..<256).map { value in
+        let b = UInt8(value)
+        return ASCII.isAlnum(b) || b == ASCII.dot || b == ASCII.hyphen || b == ASCII.underscore || b == ASCII.colon
     }
 
     private static let months: [StaticString] = [
@@ -101,7 +115,11 @@ public struct SyslogHeader: Equatable, Sendable {
     private static func tag(_ b: UnsafeRawBufferPointer, at i: Int) -> (program: Range<Int>, pid: Range<Int>?, messageStart: Int)? {
         let end = b.count
         var j = i
-        while j < end, b[j] != ASCII.space, b[j] != ASCII.leftBracket, b[j] != ASCII.colon { j += 1 }
+        while j < end, b[j] != ASCII.space, b[j] != ASCII.leftBracket, b[j] != ASCII.colon {
+            // A tag is a program name, never free text: anything else means this is no header.
+            guard tagTable[Int(b[j])] else { return nil }
+            j += 1
+        }
         guard j > i, j < end else { return nil }
         let program = i..<j
         var pid: Range<Int>?
