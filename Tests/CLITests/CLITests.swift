@@ -203,4 +203,59 @@ import Testing
         // where it is shaped like an address, and copied where it is free text.
         #expect(!result.stdout.contains("<\(Self.vectorSecret)@"))
     }
+
+    static let flow = """
+        Dec 30 23:59:58 mx postfix/smtpd[1]: 4104E3D: client=mail.example.net[198.51.100.23]
+        Dec 30 23:59:59 mx postfix/qmgr[2]: 4104E3D: from=<kim@example.net>, size=100, nrcpt=1 (queue active)
+        Dec 31 00:00:01 mx postfix/lmtp[3]: 4104E3D: to=<mia@example.org>, relay=mx[private/dovecot-lmtp], delay=3, delays=1/0/1/1, dsn=2.0.0, status=sent (250 ok)
+
+        """
+
+    @Test func recordsAreTheDefaultAndStatsGoToStderr() throws {
+        let dir = try Self.scratchDirectory()
+        let config = try Self.writeConfig("secret: \(Self.vectorSecret)\n", in: dir)
+        let result = try Self.run(["--config", config, "--year", "2025", "--timezone", "UTC", "--stats"], stdin: Self.flow, in: dir)
+        #expect(result.status == 0)
+        let record = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(record["schema"] as? String == "mailscrub.delivery/1" && record["key_id"] as? String == "62f095e8")
+        #expect(record["logged_at"] as? String == "2025-12-31T00:00:01Z")
+        let expected = try Self.run(["hash", "--config", config, "mia@example.org"], in: dir).stdout
+        #expect(record["recipient"] as? String == expected.trimmingCharacters(in: .newlines))
+        #expect(!result.stdout.contains("mia") && !result.stdout.contains("kim@"))
+        #expect(result.stderr.contains("stats: lines read=3 unrecognized=0"))
+        #expect(result.stderr.contains("records by status: sent=1"))
+        #expect(result.stderr.contains("evicted queue ids=0"))
+    }
+
+    @Test func timezoneShiftsTraditionalStamps() throws {
+        let dir = try Self.scratchDirectory()
+        let config = try Self.writeConfig("secret: \(Self.vectorSecret)\ntimezone: Asia/Tokyo\n", in: dir)
+        let result = try Self.run(["--config", config, "--year", "2025"], stdin: Self.flow, in: dir)
+        #expect(result.stdout.contains("\"logged_at\":\"2025-12-30T15:00:01Z\""))
+        let bad = try Self.run(["--config", config, "--timezone", "Mars/Olympus"], stdin: Self.flow, in: dir)
+        #expect(bad.status == 64 && bad.stderr.contains("unknown time zone 'Mars/Olympus' (--timezone)"))
+    }
+
+    /// A rotated file from last winter, read this year: its mtime anchors the year.
+    @Test func fileModificationTimeAnchorsTheYear() throws {
+        let dir = try Self.scratchDirectory()
+        let config = try Self.writeConfig("secret: \(Self.vectorSecret)\ntimezone: UTC\n", in: dir)
+        let file = dir.appendingPathComponent("mail.log.3")
+        try Data(Self.flow.utf8).write(to: file)
+        var january = DateComponents()
+        (january.year, january.month, january.day) = (2024, 1, 2)
+        let date = try #require(Calendar(identifier: .gregorian).date(from: january))
+        try FileManager.default.setAttributes([.modificationDate: date], ofItemAtPath: file.path)
+        let result = try Self.run(["--config", config, "mail.log.3"], in: dir)
+        #expect(result.stdout.contains("\"logged_at\":\"2023-12-31T00:00:01Z\""), "\(result.stdout)")
+    }
+
+    @Test func eventsModeWritesOneObjectPerLine() throws {
+        let dir = try Self.scratchDirectory()
+        let config = try Self.writeConfig("secret: \(Self.vectorSecret)\n", in: dir)
+        let result = try Self.run(["--config", config, "--emit", "events", "--year", "2025"], stdin: Self.flow + "junk alice@example.org\n", in: dir)
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.count == 4)
+        #expect(lines[3].contains("\"event\":\"unrecognized\"") && !result.stdout.contains("alice"))
+    }
 }

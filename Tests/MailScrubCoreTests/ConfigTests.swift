@@ -79,3 +79,39 @@ import Testing
         #expect(Base64URL.encode([UInt8](repeating: 0, count: 32)).count == 43)
     }
 }
+
+@Suite struct RecordConfigTests {
+    @Test func recordSettingsParse() throws {
+        let config = try Config.parse("""
+            secret: \(ConfigTests.goodSecret)
+            year: 2025
+            timezone: Europe/Berlin
+            local_domains: [Example.org, mail.example.org]
+            max_age: 36h
+            max_open_messages: 5000
+            """, path: "c.yml")
+        #expect(config.year == 2025 && config.timezone == "Europe/Berlin")
+        #expect(config.correlation == Correlator.Options(localDomains: ["example.org", "mail.example.org"], maxAge: 36 * 3600, maxOpenMessages: 5000))
+    }
+
+    @Test(arguments: [
+        ("year: 26\n", "c.yml:2: 'year' must be a year"),
+        ("local_domains: example.org\n", "c.yml:2: 'local_domains' must be a list"),
+        ("local_domains: [a@example.org]\n", "c.yml:2: 'local_domains' entries must be domain names"),
+        ("max_age: soon\n", "c.yml:2: 'max_age' must be a duration"),
+        ("max_open_messages: 10\n", "c.yml:2: 'max_open_messages' must be a whole number of at least 1000"),
+    ])
+    func invalidRecordSettings(_ line: String, _ expected: String) {
+        do {
+            _ = try Config.parse("secret: \(ConfigTests.goodSecret)\n" + line, path: "c.yml")
+            Issue.record("accepted: \(line)")
+        } catch {
+            #expect(error.description.hasPrefix(expected), "\(error.description)")
+        }
+    }
+
+    @Test func durations() {
+        #expect(Config.duration("7d") == 604_800 && Config.duration("90m") == 5400 && Config.duration("10") == 10)
+        #expect(Config.duration("x") == nil && Config.duration("") == nil)
+    }
+}

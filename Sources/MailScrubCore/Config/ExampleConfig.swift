@@ -29,6 +29,35 @@ lowercase_local_part: true
 # characters may be given ("+-"); an empty string ("") keeps extensions.
 recipient_delimiter: "+"
 
+# --- Delivery records (mailscrub's default output) ---
+
+# Traditional syslog stamps ("May 20 22:16:47") have no year and no zone.
+# year: the year of the first such stamp; by default it is inferred from today
+# (or, for FILE arguments, each file's modification time), stepping back a year
+# for months that would lie in the future and forward when the log crosses from
+# December to January. Leave unset unless you process old logs from stdin.
+# year: 2026
+
+# timezone: IANA zone name of traditional stamps; default: the system zone.
+# RFC 3339 stamps carry their own offset and ignore this.
+# timezone: Europe/Berlin
+
+# Domains this server receives mail for. A message submitted by an
+# authenticated client or picked up locally counts as outgoing when its
+# recipient is not in one of these. Without this list, such a message is
+# outgoing when it was delivered by smtp to a remote relay.
+# local_domains:
+#   - example.org
+#   - mail.example.org
+
+# Forget a message whose queue id has not been logged for this long (log time),
+# e.g. when "removed" is missing. Units: d, h, m, s.
+max_age: 7d
+
+# At most this many messages are tracked at once; beyond it the oldest are
+# forgotten first. Bounds memory on endless or broken input.
+max_open_messages: 200000
+
 """
 
     /// The example with the placeholder replaced by `secret` (quoted for YAML).
