@@ -10,14 +10,17 @@ struct MailScrubCommand: ParsableCommand {
         commandName: "mailscrub",
         abstract: "Replace every address, message-id, IP and header value in Postfix logs by a keyed pseudonym.",
         discussion: """
-            Reads Postfix syslog lines from the FILEs (or standard input) and writes them to
-            standard output with each sensitive token replaced by its HMAC-SHA256 pseudonym.
+            Reads Postfix syslog lines from the FILEs (or standard input) and writes, by
+            default, one NDJSON record per delivery attempt (mailscrub.delivery/1), with
+            every address, message-id, IP and header value replaced by its pseudonym.
 
             Examples:
-              mailscrub keygen                          create config/mailscrub.yml with a new secret
-              mailscrub --emit lines /var/log/mail.log  the log, pseudonymized line by line
-              zcat mail.log.2.gz | mailscrub --emit lines > mail.2.scrubbed
-              mailscrub hash alice@example.org          find one person's pseudonym
+              mailscrub keygen               create config/mailscrub.yml (new secret)
+              mailscrub /var/log/mail.log > deliveries.ndjson
+              zcat mail.log.2.gz | mailscrub --year 2025 > deliveries.2.ndjson
+              mailscrub --emit lines mail.log     the log itself, scrubbed
+              mailscrub --emit events mail.log    one JSON object per line
+              mailscrub hash alice@example.org    one person's pseudonym
 
             Exit status:
               0   success (also when the reader of the output goes away early)

@@ -79,24 +79,24 @@ struct DeliveryRecord {
     func encode(into out: inout [UInt8]) {
         out.append(0x7B)  // {
         JSONWriter.appendKey("schema", first: true, to: &out)
-        JSONWriter.appendString(Self.schema, to: &out)
-        string("key_id", keyID, &out)
+        JSONWriter.appendPlainString(Self.schema, to: &out)
+        plain("key_id", keyID, &out)
         string("host", host, &out)
-        string("queue_id", queueID, &out)
-        string("previous_queue_id", previousQueueID, &out)
-        string("next_queue_id", nextQueueID, &out)
-        string("notification_for", notificationFor, &out)
-        string("message_id", messageID, &out)
-        string("resent_message_id", resentMessageID, &out)
-        string("re_message_id", reMessageID, &out)
+        plain("queue_id", queueID, &out)
+        plain("previous_queue_id", previousQueueID, &out)
+        plain("next_queue_id", nextQueueID, &out)
+        plain("notification_for", notificationFor, &out)
+        plain("message_id", messageID, &out)
+        plain("resent_message_id", resentMessageID, &out)
+        plain("re_message_id", reMessageID, &out)
         time("first_seen_at", firstSeenAt, &out)
         time("logged_at", loggedAt, &out)
         time("date", date, &out)
         time("sent_at", sentAt, &out)
         time("received_at", receivedAt, &out)
-        string("sender", sender, &out)
-        string("recipient", recipient, &out)
-        string("orig_recipient", origRecipient, &out)
+        plain("sender", sender, &out)
+        plain("recipient", recipient, &out)
+        plain("orig_recipient", origRecipient, &out)
         strings("from", from, &out)
         strings("to", to, &out)
         strings("cc", cc, &out)
@@ -110,7 +110,7 @@ struct DeliveryRecord {
         number("spam_score", spamScore, &out)
         JSONWriter.appendKey("is_list", to: &out)
         JSONWriter.appendBool(isList, to: &out)
-        string("list", list, &out)
+        plain("list", list, &out)
         JSONWriter.appendKey("is_outgoing", to: &out)
         JSONWriter.appendBool(isOutgoing, to: &out)
         string("status", status, &out)
@@ -133,6 +133,13 @@ struct DeliveryRecord {
         out.append(ASCII.newline)
     }
 
+    /// A value this program made: pseudonyms, key id, and queue ids (alphanumeric by
+    /// `QueueID.isQueueID`), written without escaping.
+    private func plain(_ key: StaticString, _ value: [UInt8]?, _ out: inout [UInt8]) {
+        JSONWriter.appendKey(key, to: &out)
+        if let value { JSONWriter.appendPlainString(value, to: &out) } else { JSONWriter.appendNull(to: &out) }
+    }
+
     private func string(_ key: StaticString, _ value: [UInt8]?, _ out: inout [UInt8]) {
         JSONWriter.appendKey(key, to: &out)
         if let value { JSONWriter.appendString(value, to: &out) } else { JSONWriter.appendNull(to: &out) }
@@ -144,7 +151,7 @@ struct DeliveryRecord {
         out.append(ASCII.leftBracket)
         for (k, value) in values.enumerated() {
             if k > 0 { out.append(ASCII.comma) }
-            JSONWriter.appendString(value, to: &out)
+            JSONWriter.appendPlainString(value, to: &out)
         }
         out.append(ASCII.rightBracket)
     }

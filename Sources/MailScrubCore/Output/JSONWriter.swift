@@ -37,9 +37,17 @@ struct JSONWriter {
         out.append(ASCII.quote)
     }
 
-    /// Appends a string from bytes already known to need no escaping (pseudonyms, words).
+    /// Appends a string, escaping what needs it.
     static func appendString(_ bytes: [UInt8], to out: inout [UInt8]) {
         bytes.withUnsafeBytes { appendString($0, 0..<$0.count, to: &out) }
+    }
+
+    /// Appends a string this program made and knows to be plain ASCII without quotes,
+    /// backslashes or control characters (pseudonyms, key ids, queue ids, times).
+    static func appendPlainString(_ bytes: [UInt8], to out: inout [UInt8]) {
+        out.append(ASCII.quote)
+        out.append(contentsOf: bytes)
+        out.append(ASCII.quote)
     }
 
     /// Appends the number written in `range` if it is a valid JSON number (`-`, digits,

@@ -8,10 +8,11 @@ public enum QueueID {
         var shortForm = true
         var longForm = n >= 10
         var sawZ = false
+        let alphabet = longAlphabet  // one lazy-global access, not one per byte
         for i in range {
             let c = b[i]
             if !(ASCII.isDigit(c) || c &- 0x41 < 6) { shortForm = false }
-            if !longAlphabet[Int(c)] { longForm = false }
+            if !alphabet.withUnsafeBufferPointer({ $0[Int(c)] }) { longForm = false }
             if c == 0x7A { sawZ = true }  // z
         }
         return shortForm || (longForm && sawZ)

@@ -25,7 +25,7 @@ enum Smtpd {
                 event.clientIP = client.address
             }
             event.saslUsername = KeyValue.find(b, "sasl_username=", in: fields)
-            event.origQueueID = KeyValue.find(b, "orig_queue_id=", in: fields)
+            if let orig = KeyValue.find(b, "orig_queue_id=", in: fields), QueueID.isQueueID(b, orig) { event.origQueueID = orig }
             event.kind = .client
             return true
         }

@@ -115,9 +115,10 @@ public struct SyslogHeader: Equatable, Sendable {
     private static func tag(_ b: UnsafeRawBufferPointer, at i: Int) -> (program: Range<Int>, pid: Range<Int>?, messageStart: Int)? {
         let end = b.count
         var j = i
+        let allowed = tagTable  // one lazy-global access, not one per byte
         while j < end, b[j] != ASCII.space, b[j] != ASCII.leftBracket, b[j] != ASCII.colon {
             // A tag is a program name, never free text: anything else means this is no header.
-            guard tagTable[Int(b[j])] else { return nil }
+            guard allowed.withUnsafeBufferPointer({ $0[Int(b[j])] }) else { return nil }
             j += 1
         }
         guard j > i, j < end else { return nil }
