@@ -171,12 +171,13 @@ import Testing
         #expect(missing.status == 66 && missing.stderr.contains("missing.log: cannot open"))
     }
 
-    @Test func closingTheOutputEarlyIsAQuietSuccess() throws {
+    @Test(arguments: ["lines", "records", "events"])
+    func closingTheOutputEarlyIsAQuietSuccess(mode: String) throws {
         let dir = try Self.scratchDirectory()
         let config = try Self.writeConfig("secret: \(Self.vectorSecret)\n", in: dir)
-        let big = String(repeating: Self.sampleLine, count: 50_000)
+        let big = String(repeating: Self.flow, count: 20_000)
         try Data(big.utf8).write(to: dir.appendingPathComponent("big.log"))
-        let script = "\"\(Self.binary.path)\" --emit lines --config \(config) big.log | head -n 1 >/dev/null; echo \"status=${PIPESTATUS[0]}\""
+        let script = "\"\(Self.binary.path)\" --emit \(mode) --config \(config) big.log | head -n 1 >/dev/null; echo \"status=${PIPESTATUS[0]}\""
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = ["-c", script]

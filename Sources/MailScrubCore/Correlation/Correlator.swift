@@ -2,7 +2,7 @@
 /// status line, per NOQUEUE (or queued) reject, and per recipient still deferred when
 /// qmgr expires a message.
 ///
-/// State is dropped at `removed`, after `maxAge` of log time without a line, and, when
+/// State is dropped at `removed` or expiry, after `maxAge` of log time without a line, and, when
 /// more than `maxOpenMessages` are open, oldest first; memory stays bounded on endless input.
 public final class Correlator {
     public struct Options: Equatable, Sendable {
@@ -92,8 +92,9 @@ public final class Correlator {
             let state = self.state(key, now)
             emitDelivery(b, event, state, key, now, into: &out)
         case .expired:
-            let state = self.state(key, now)
-            emitExpired(b, event, state, key, now, into: &out)
+            // Expiry ends the message as `removed` does (which usually follows).
+            emitExpired(b, event, self.state(key, now), key, now, into: &out)
+            states[key] = nil
         case .removed:
             states[key] = nil
         case .notification:
