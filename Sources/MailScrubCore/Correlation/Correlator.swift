@@ -352,16 +352,13 @@ public final class Correlator {
         return out
     }
 
-    /// H_message-id of a raw message-id value, or nil for an empty or `<>` value.
+    /// H_message-id of a raw message-id value (`<id>`, or the bare text of a broken one),
+    /// or nil for an empty or `<>` value. With `bracketed: false`, `range` is already the id.
     private func messageIDPseudonym(_ b: UnsafeRawBufferPointer, _ range: Range<Int>, bracketed: Bool = true) -> [UInt8]? {
-        var r = b.trimmingSpaces(range)
-        if bracketed, r.count >= 2, b[r.lowerBound] == ASCII.lessThan, b[r.upperBound - 1] == ASCII.greaterThan,
-           b.firstIndex(of: ASCII.greaterThan, from: r.lowerBound, to: r.upperBound - 1) == nil {
-            r = b.trimmingSpaces(r.lowerBound + 1..<r.upperBound - 1)
-        }
-        guard !r.isEmpty else { return nil }
+        let id = bracketed ? HeaderValueRewriter.messageIDValue(b, range)?.id : b.trimmingSpaces(range)
+        guard let id, !id.isEmpty else { return nil }
         var out: [UInt8] = []
-        p.appendHash(.messageID, of: UnsafeRawBufferPointer(rebasing: b[r]), to: &out)
+        p.appendHash(.messageID, of: UnsafeRawBufferPointer(rebasing: b[id]), to: &out)
         return out
     }
 

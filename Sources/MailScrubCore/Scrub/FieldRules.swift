@@ -24,9 +24,9 @@ enum FieldRules {
         return nil
     }
 
-    /// Appends claims for the fields in `range` of the line.
-    /// `messageIDToEnd` is set for cleanup's `QID: message-id=` lines, whose value is the
-    /// rest of the line (it may hold spaces and need not be bracketed).
+    /// Appends claims for the fields in `range` of the line. (cleanup's own
+    /// `QID: message-id=` value, which runs to the end of the line, is claimed by
+    /// `LineScrubber` before this runs.)
     static func claims(_ b: UnsafeRawBufferPointer, in range: Range<Int>, into claims: inout [Claim]) {
         var i = range.lowerBound
         let end = range.upperBound

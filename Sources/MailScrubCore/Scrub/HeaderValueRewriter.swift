@@ -36,18 +36,22 @@ enum HeaderValueRewriter {
     static func appendMessageIDValue(
         _ b: UnsafeRawBufferPointer, _ range: Range<Int>, with p: Pseudonymizer, into out: inout [UInt8]
     ) {
+        guard let value = messageIDValue(b, range) else { return }
+        if value.bracketed { out.append(ASCII.lessThan) }
+        if !value.id.isEmpty { p.appendHash(.messageID, of: UnsafeRawBufferPointer(rebasing: b[value.id]), to: &out) }
+        if value.bracketed { out.append(ASCII.greaterThan) }
+    }
+
+    /// What of a raw message-id value is hashed: the trimmed inside of a single `<…>`
+    /// (possibly empty, for `<>`), else the whole trimmed value; nil for an empty value.
+    static func messageIDValue(_ b: UnsafeRawBufferPointer, _ range: Range<Int>) -> (id: Range<Int>, bracketed: Bool)? {
         let r = b.trimmingSpaces(range)
-        guard !r.isEmpty else { return }
+        guard !r.isEmpty else { return nil }
         if r.count >= 2, b[r.lowerBound] == ASCII.lessThan, b[r.upperBound - 1] == ASCII.greaterThan,
            b.firstIndex(of: ASCII.greaterThan, from: r.lowerBound, to: r.upperBound - 1) == nil {
-            out.append(ASCII.lessThan)
-            if !b.trimmingSpaces(r.lowerBound + 1..<r.upperBound - 1).isEmpty {
-                p.appendMessageID(b, r, to: &out)
-            }
-            out.append(ASCII.greaterThan)
-        } else {
-            p.appendHash(.messageID, of: UnsafeRawBufferPointer(rebasing: b[r]), to: &out)
+            return (b.trimmingSpaces(r.lowerBound + 1..<r.upperBound - 1), true)
         }
+        return (r, false)
     }
 
     /// Each `<id>` becomes `<H>`, separated by single spaces; text outside brackets is
