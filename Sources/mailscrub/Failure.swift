@@ -6,6 +6,7 @@ struct Failure: Error {
     /// sysexits-style codes, documented in `--help`.
     enum Code: Int32 {
         case usage = 64
+        case dataError = 65
         case noInput = 66
         case cannotCreate = 73
         case ioError = 74

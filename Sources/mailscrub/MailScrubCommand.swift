@@ -21,17 +21,19 @@ struct MailScrubCommand: ParsableCommand {
               mailscrub --emit lines mail.log     the log itself, scrubbed
               mailscrub --emit events mail.log    one JSON object per line
               mailscrub hash alice@example.org    one person's pseudonym
+              mailscrub verify deliveries.ndjson  check output before handing it off
 
             Exit status:
               0   success (also when the reader of the output goes away early)
               64  bad command-line usage
+              65  'verify' found a token that is not a pseudonym
               66  an input file could not be opened
               73  'keygen' would overwrite an existing file (use --force)
               74  a read or write error
               78  a configuration problem (missing secret, placeholder, permissions, YAML)
             """,
         version: version,
-        subcommands: [ScrubCommand.self, HashCommand.self, KeygenCommand.self],
+        subcommands: [ScrubCommand.self, HashCommand.self, KeygenCommand.self, VerifyCommand.self],
         defaultSubcommand: ScrubCommand.self
     )
 }

@@ -259,4 +259,19 @@ import Testing
         #expect(lines.count == 4)
         #expect(lines[3].contains("\"event\":\"unrecognized\"") && !result.stdout.contains("alice"))
     }
+
+    @Test func verifyPassesOwnOutputAndFailsOnAPlantedAddress() throws {
+        let dir = try Self.scratchDirectory()
+        let config = try Self.writeConfig("secret: \(Self.vectorSecret)\n", in: dir)
+        let records = try Self.run(["--config", config, "--year", "2025"], stdin: Self.flow, in: dir).stdout
+        try Data(records.utf8).write(to: dir.appendingPathComponent("out.ndjson"))
+        let clean = try Self.run(["verify", "--config", config, "out.ndjson"], in: dir)
+        #expect(clean.status == 0 && clean.stderr == "")
+        let planted = records.replacingOccurrences(of: "\"orig_recipient\":null", with: "\"orig_recipient\":\"mia.planted@example.org\"")
+        try Data(planted.utf8).write(to: dir.appendingPathComponent("bad.ndjson"))
+        let bad = try Self.run(["verify", "--config", config, "bad.ndjson"], in: dir)
+        #expect(bad.status == 65)
+        #expect(bad.stderr.contains("bad.ndjson:1:") && bad.stderr.contains("address is not a pseudonym"))
+        #expect(!bad.stderr.contains("mia.planted"))
+    }
 }

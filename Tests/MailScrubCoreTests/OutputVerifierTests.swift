@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+@testable import MailScrubCore
+
+@Suite struct OutputVerifierTests {
+    static func findings(_ text: String, hashBytes: Int = 16) -> [OutputVerifier.Finding] {
+        var findings: [OutputVerifier.Finding] = []
+        for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            Array(line.utf8).withUnsafeBytes { OutputVerifier(hashBytes: hashBytes).check($0, lineNumber: n + 1, into: &findings) }
+        }
+        return findings
+    }
+
+    /// Everything mailscrub writes, in every mode, for every golden input, passes.
+    @Test(arguments: [Pipeline.Mode.records, .events, .lines])
+    func ownOutputPasses(mode: Pipeline.Mode) throws {
+        let golden = TestSupport.goldenDirectory
+        let inputs = ["lines/shapes.log"] + RecordsGoldenTests.cases.map { "records/\($0).log" }
+        for name in inputs {
+            let input = try Array(Data(contentsOf: golden.appendingPathComponent(name)))
+            let output = String(decoding: TestSupport.run(input, mode: mode), as: UTF8.self)
+            #expect(Self.findings(output) == [], "\(name)")
+        }
+    }
+
+    @Test func rawValuesAreFoundWithTheirPlace() {
+        let p = TestSupport.pseudonymizer()
+        let good = p.pseudonym(address: "a@example.org")
+        #expect(Self.findings("{\"sender\":\"\(good)\"}") == [])
+        #expect(Self.findings("{\"sender\":\"alice@example.org\"}") == [.init(line: 1, column: 12, kind: "address")])
+        #expect(Self.findings("x\nto=<\(good)> relay=h[192.0.2.1]:25") == [.init(line: 2, column: 80, kind: "ip")])
+        #expect(Self.findings("client=h[2001:db8::1]") == [.init(line: 1, column: 10, kind: "ip")])
+        #expect(Self.findings("Message-ID: <abc.def>") == [.init(line: 1, column: 13, kind: "message-id")])
+        #expect(Self.findings("sasl_username=\(good)") == [])
+        #expect(Self.findings("from=<a=b@\(good.split(separator: "@")[1])>").count == 1)
+    }
+
+    @Test func pseudonymLengthMustMatch() {
+        let short = TestSupport.pseudonymizer(PseudonymOptions(hashBytes: 8)).pseudonym(address: "a@example.org")
+        #expect(Self.findings(short, hashBytes: 8) == [])
+        #expect(Self.findings(short, hashBytes: 16).count == 1)
+    }
+}
