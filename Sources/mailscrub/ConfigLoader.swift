@@ -28,21 +28,7 @@ enum ConfigLoader {
         guard mode & 0o077 == 0 else {
             throw Failure(.config, "\(path): permissions \(octal(mode)) let group or others access the secret; run: chmod 600 \(path)")
         }
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw Failure(.config, "\(path): cannot read config: \(errnoText())") }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw Failure(.config, "\(path): cannot read config: \(errnoText())")
-            }
-            if n == 0 { break }
-            bytes.append(contentsOf: chunk[0..<n])
-            guard bytes.count <= 1 << 20 else { throw Failure(.config, "\(path): config is larger than 1 MiB") }
-        }
+        let bytes = try readFile(path, what: "config")
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw Failure(.config, "\(path): config is not valid UTF-8")
         }
@@ -53,22 +39,74 @@ enum ConfigLoader {
         }
     }
 
+    /// The bytes of a small file (config or policy), at most 1 MiB.
+    private static func readFile(_ path: String, what: String) throws -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw Failure(.config, "\(path): cannot read \(what): \(errnoText())") }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw Failure(.config, "\(path): cannot read \(what): \(errnoText())")
+            }
+            if n == 0 { break }
+            bytes.append(contentsOf: chunk[0..<n])
+            guard bytes.count <= 1 << 20 else { throw Failure(.config, "\(path): \(what) is larger than 1 MiB") }
+        }
+        return bytes
+    }
+
     /// The pseudonymizer for this run and the config it came from: from the config when
-    /// there is one, else from a one-time random key, which is announced on stderr.
-    static func pseudonymizerAndConfig(explicit: String?) throws -> (Pseudonymizer, Config?) {
-        guard let path = locate(explicit: explicit) else {
+    /// there is one, else from a one-time random key, which is announced on stderr. The
+    /// policy is `policyPath`, else the config's `policy`, else the built-in default.
+    static func pseudonymizerAndConfig(explicit: String?, policyPath: String? = nil) throws -> (Pseudonymizer, Config?) {
+        let path = locate(explicit: explicit)
+        let config = try path.map { try load(path: $0) }
+        var policy = Policy.builtInDefault
+        if let policyFile = policyFile(explicit: policyPath, config: config, configPath: path) {
+            policy = try loadPolicy(path: policyFile)
+        }
+        var options = config?.pseudonyms ?? PseudonymOptions()
+        if let bytes = policy.hashBytes { options.hashBytes = bytes }
+        guard let config else {
             var key = try randomKey()
             defer { wipe(&key) }
             StandardError.write(
                 "mailscrub: no config found (--config, $MAILSCRUB_CONFIG, \(defaultPath)); using a one-time random key: pseudonyms will not match any other run")
-            return (Pseudonymizer(secret: key), nil)
+            return (Pseudonymizer(secret: key, options: options, policy: policy), nil)
         }
-        let config = try load(path: path)
-        return (Pseudonymizer(secret: config.secret, options: config.pseudonyms), config)
+        return (Pseudonymizer(secret: config.secret, options: options, policy: policy), config)
     }
 
-    static func pseudonymizer(explicit: String?) throws -> Pseudonymizer {
-        try pseudonymizerAndConfig(explicit: explicit).0
+    /// Reads and validates a policy file. Rotation needs the key store, which this
+    /// version does not have: a policy asking for it is refused rather than ignored.
+    static func loadPolicy(path: String) throws -> Policy {
+        let bytes = try readFile(path, what: "policy")
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw Failure(.config, "\(path): policy is not valid UTF-8")
+        }
+        let policy: Policy
+        do {
+            policy = try Policy.parse(text, path: path)
+        } catch {
+            throw Failure(.config, error.description)
+        }
+        if policy.rotation.period != .never {
+            throw Failure(.config, "\(path): 'rotation' needs an epoch key store, which this version of mailscrub does not have yet; use period: never")
+        }
+        return policy
+    }
+
+    /// The policy to use: `explicit` (`--policy`), else the config's `policy`, which when
+    /// relative is taken next to the config file; nil for the built-in default.
+    static func policyFile(explicit: String?, config: Config?, configPath: String?) -> String? {
+        if let explicit { return explicit }
+        guard let path = config?.policyPath else { return nil }
+        guard !path.hasPrefix("/"), let configPath, let slash = configPath.lastIndex(of: "/") else { return path }
+        return String(configPath[...slash]) + path
     }
 
     static func randomKey() throws -> [UInt8] {

@@ -22,6 +22,9 @@ struct HashCommand: ParsableCommand {
     @Option(help: "Config file (default: $MAILSCRUB_CONFIG, else config/mailscrub.yml).")
     var config: String?
 
+    @Option(help: "Policy file (hash length and clear domains; default: config 'policy').")
+    var policy: String?
+
     @Option(name: .customLong("as"), help: "What the values are: auto, address, message-id, ip or host.")
     var kind: Kind = .auto
 
@@ -34,7 +37,7 @@ struct HashCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let p = try ConfigLoader.pseudonymizer(explicit: config)
+            let p = try ConfigLoader.pseudonymizerAndConfig(explicit: config, policyPath: policy).0
             for value in values {
                 print(pseudonym(of: value, with: p))
             }

@@ -19,6 +19,9 @@ struct ScrubCommand: ParsableCommand {
     @Option(help: "Config file (default: $MAILSCRUB_CONFIG, else config/mailscrub.yml).")
     var config: String?
 
+    @Option(help: "Policy file (default: config 'policy', else the built-in default policy).")
+    var policy: String?
+
     @Option(help: "Output: 'records' (one NDJSON object per delivery), 'events' (one per line) or 'lines' (the log, scrubbed).")
     var emit: Pipeline.Mode = .records
 
@@ -44,7 +47,7 @@ struct ScrubCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             signal(SIGPIPE, SIG_IGN)
-            let (pseudonymizer, loaded) = try ConfigLoader.pseudonymizerAndConfig(explicit: config)
+            let (pseudonymizer, loaded) = try ConfigLoader.pseudonymizerAndConfig(explicit: config, policyPath: policy)
             let zoneName = timezone ?? loaded?.timezone
             let zone: TimeZone
             if let zoneName {

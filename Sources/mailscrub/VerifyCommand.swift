@@ -18,6 +18,9 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: "Config file, for hash_bytes (default: $MAILSCRUB_CONFIG, else config/mailscrub.yml).")
     var config: String?
 
+    @Option(help: "Policy file, for its hash_bytes (default: config 'policy').")
+    var policy: String?
+
     @Option(help: "Pseudonym length in bytes, when there is no config (default 16).")
     var hashBytes: Int?
 
@@ -33,8 +36,14 @@ struct VerifyCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             var bytes = hashBytes ?? 16
-            if hashBytes == nil, let path = ConfigLoader.locate(explicit: config) {
-                bytes = try ConfigLoader.load(path: path).pseudonyms.hashBytes
+            if hashBytes == nil {
+                let configPath = ConfigLoader.locate(explicit: config)
+                let loaded = try configPath.map { try ConfigLoader.load(path: $0) }
+                bytes = loaded?.pseudonyms.hashBytes ?? 16
+                if let file = ConfigLoader.policyFile(explicit: policy, config: loaded, configPath: configPath),
+                   let n = try ConfigLoader.loadPolicy(path: file).hashBytes {
+                    bytes = n
+                }
             }
             let verifier = OutputVerifier(hashBytes: bytes)
             var total = 0

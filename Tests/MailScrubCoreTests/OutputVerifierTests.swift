@@ -23,6 +23,22 @@ import Testing
         }
     }
 
+    /// Under each shipped policy too, and with zeroed IPs.
+    @Test(arguments: PolicyTests.shipped + ["zero-ip"])
+    func ownOutputPassesUnderEachPolicy(_ name: String) throws {
+        var policy = Policy(name: name)
+        if name == "zero-ip" { policy.ip = .zero } else { policy = try PolicyTests.shippedPolicy(name) }
+        let p = PolicyTests.pseudonymizer(policy)
+        let golden = TestSupport.goldenDirectory
+        for file in ["lines/shapes.log", "records/outgoing.log", "records/bounces.log", "records/incoming.log"] {
+            let input = try Array(Data(contentsOf: golden.appendingPathComponent(file)))
+            for mode in Pipeline.Mode.allCases {
+                let output = String(decoding: TestSupport.run(input, mode: mode, with: p), as: UTF8.self)
+                #expect(Self.findings(output, hashBytes: policy.hashBytes ?? 16) == [], "\(name) \(mode) \(file)")
+            }
+        }
+    }
+
     @Test func rawValuesAreFoundWithTheirPlace() {
         let p = TestSupport.pseudonymizer()
         let good = p.pseudonym(address: "a@example.org")

@@ -13,6 +13,8 @@ public struct Config: Equatable {
     public var timezone: String?
     /// Correlation settings: `local_domains`, `max_age`, `max_open_messages`.
     public var correlation = Correlator.Options()
+    /// The policy file (`policy`), as written; a relative path is relative to the config file.
+    public var policyPath: String?
 
     /// Secrets shorter than this are refused: they could be guessed offline.
     public static let minimumSecretLength = 30
@@ -21,7 +23,7 @@ public struct Config: Equatable {
     /// Every key the file may hold; anything else is an error, never ignored.
     public static let knownKeys = [
         "secret", "hash_bytes", "lowercase_local_part", "recipient_delimiter", "year", "timezone", "local_domains",
-        "max_age", "max_open_messages",
+        "max_age", "max_open_messages", "policy",
     ]
 
     public init(secret: String, pseudonyms: PseudonymOptions = PseudonymOptions()) {
@@ -98,6 +100,11 @@ public struct Config: Equatable {
                     throw ConfigError(path: path, line: valueLine, reason: "'year' must be a year such as 2026")
                 }
                 config.year = year
+            case "policy":
+                guard !scalar.string.isEmpty else {
+                    throw ConfigError(path: path, line: valueLine, reason: "'policy' must be the path of a policy file")
+                }
+                config.policyPath = scalar.string
             case "timezone":
                 guard !scalar.string.isEmpty else {
                     throw ConfigError(path: path, line: valueLine, reason: "'timezone' must be an IANA zone name")
@@ -146,7 +153,7 @@ public struct Config: Equatable {
         node.mark.map { $0.line }
     }
 
-    private static func yamlLine(_ error: YamlError) -> Int? {
+    static func yamlLine(_ error: YamlError) -> Int? {
         switch error {
         case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
             return mark.line

@@ -330,7 +330,7 @@ public final class Correlator {
     }
 
     private func write(_ record: DeliveryRecord, into out: inout [UInt8]) {
-        record.encode(into: &out)
+        record.encode(into: &out, policy: p.policy)
         recordsByStatus[String(decoding: record.status, as: UTF8.self), default: 0] += 1
     }
 

@@ -75,98 +75,108 @@ struct DeliveryRecord {
     var delays: [[UInt8]]?
     var rejectReason: [UInt8]?
 
-    /// Appends the record as one line of JSON (with its newline).
-    func encode(into out: inout [UInt8]) {
-        out.append(0x7B)  // {
-        JSONWriter.appendKey("schema", first: true, to: &out)
-        JSONWriter.appendPlainString(Self.schema, to: &out)
-        plain("key_id", keyID, &out)
-        string("host", host, &out)
-        plain("queue_id", queueID, &out)
-        plain("previous_queue_id", previousQueueID, &out)
-        plain("next_queue_id", nextQueueID, &out)
-        plain("notification_for", notificationFor, &out)
-        plain("message_id", messageID, &out)
-        plain("resent_message_id", resentMessageID, &out)
-        plain("re_message_id", reMessageID, &out)
-        time("first_seen_at", firstSeenAt, &out)
-        time("logged_at", loggedAt, &out)
-        time("date", date, &out)
-        time("sent_at", sentAt, &out)
-        time("received_at", receivedAt, &out)
-        plain("sender", sender, &out)
-        plain("recipient", recipient, &out)
-        plain("orig_recipient", origRecipient, &out)
-        strings("from", from, &out)
-        strings("to", to, &out)
-        strings("cc", cc, &out)
-        strings("bcc", bcc, &out)
-        JSONWriter.appendKey("hidden_recipient", to: &out)
-        JSONWriter.appendBool(hiddenRecipient, to: &out)
-        number("message_size", messageSize, &out)
-        number("nrcpt", nrcpt, &out)
-        JSONWriter.appendKey("subject_size", to: &out)
-        if let subjectSize { JSONWriter.appendInteger(subjectSize, to: &out) } else { JSONWriter.appendNull(to: &out) }
-        number("spam_score", spamScore, &out)
-        JSONWriter.appendKey("is_list", to: &out)
-        JSONWriter.appendBool(isList, to: &out)
-        plain("list", list, &out)
-        JSONWriter.appendKey("is_outgoing", to: &out)
-        JSONWriter.appendBool(isOutgoing, to: &out)
-        string("status", status, &out)
-        string("dsn", dsn, &out)
-        string("transport", transport, &out)
-        number("delay", delay, &out)
-        JSONWriter.appendKey("delays", to: &out)
-        if let delays {
+    /// Appends the record as one line of JSON (with its newline), leaving out the fields
+    /// `policy` drops and coarsening times and sizes as it says.
+    func encode(into out: inout [UInt8], policy: Policy = .builtInDefault) {
+        let dropped = policy.droppedFields
+        var first = true
+        /// Writes the key of `field` unless the policy drops it; false means skip the value.
+        func key(_ field: StaticString) -> Bool {
+            if !dropped.isEmpty, dropped.contains(String(describing: field)) { return false }
+            JSONWriter.appendKey(field, first: first, to: &out)
+            first = false
+            return true
+        }
+        func plain(_ field: StaticString, _ value: [UInt8]?) {
+            guard key(field) else { return }
+            if let value { JSONWriter.appendPlainString(value, to: &out) } else { JSONWriter.appendNull(to: &out) }
+        }
+        func string(_ field: StaticString, _ value: [UInt8]?) {
+            guard key(field) else { return }
+            if let value { JSONWriter.appendString(value, to: &out) } else { JSONWriter.appendNull(to: &out) }
+        }
+        func strings(_ field: StaticString, _ values: [[UInt8]]?) {
+            guard key(field) else { return }
+            guard let values else { return JSONWriter.appendNull(to: &out) }
             out.append(ASCII.leftBracket)
-            for (k, part) in delays.enumerated() {
+            for (k, value) in values.enumerated() {
                 if k > 0 { out.append(ASCII.comma) }
-                part.withUnsafeBytes { JSONWriter.appendNumber($0, 0..<$0.count, to: &out) }
+                JSONWriter.appendPlainString(value, to: &out)
             }
             out.append(ASCII.rightBracket)
-        } else {
-            JSONWriter.appendNull(to: &out)
         }
-        string("reject_reason", rejectReason, &out)
+        func number(_ field: StaticString, _ value: [UInt8]?, size: Bool = false) {
+            guard key(field) else { return }
+            guard let value else { return JSONWriter.appendNull(to: &out) }
+            if size, policy.sizes == .log2, let n = Int(String(decoding: value, as: UTF8.self)) {
+                JSONWriter.appendInteger(Coarsening.log2Bucket(n), to: &out)
+            } else {
+                value.withUnsafeBytes { JSONWriter.appendNumber($0, 0..<$0.count, to: &out) }
+            }
+        }
+        func bool(_ field: StaticString, _ value: Bool?) {
+            guard key(field) else { return }
+            JSONWriter.appendBool(value, to: &out)
+        }
+        func time(_ field: StaticString, _ value: LogTime?) {
+            guard key(field) else { return }
+            guard let value else { return JSONWriter.appendNull(to: &out) }
+            out.append(ASCII.quote)
+            Coarsening.time(value, policy.timePrecision).appendRFC3339(to: &out)
+            out.append(ASCII.quote)
+        }
+
+        out.append(0x7B)  // {
+        plain("schema", Self.schema)
+        plain("key_id", keyID)
+        string("host", host)
+        plain("queue_id", queueID)
+        plain("previous_queue_id", previousQueueID)
+        plain("next_queue_id", nextQueueID)
+        plain("notification_for", notificationFor)
+        plain("message_id", messageID)
+        plain("resent_message_id", resentMessageID)
+        plain("re_message_id", reMessageID)
+        time("first_seen_at", firstSeenAt)
+        time("logged_at", loggedAt)
+        time("date", date)
+        time("sent_at", sentAt)
+        time("received_at", receivedAt)
+        plain("sender", sender)
+        plain("recipient", recipient)
+        plain("orig_recipient", origRecipient)
+        strings("from", from)
+        strings("to", to)
+        strings("cc", cc)
+        strings("bcc", bcc)
+        bool("hidden_recipient", hiddenRecipient)
+        number("message_size", messageSize, size: true)
+        number("nrcpt", nrcpt)
+        if key("subject_size") {
+            if let subjectSize { JSONWriter.appendInteger(subjectSize, to: &out) } else { JSONWriter.appendNull(to: &out) }
+        }
+        number("spam_score", spamScore)
+        bool("is_list", isList)
+        plain("list", list)
+        bool("is_outgoing", isOutgoing)
+        string("status", status)
+        string("dsn", dsn)
+        string("transport", transport)
+        number("delay", delay)
+        if key("delays") {
+            if let delays {
+                out.append(ASCII.leftBracket)
+                for (k, part) in delays.enumerated() {
+                    if k > 0 { out.append(ASCII.comma) }
+                    part.withUnsafeBytes { JSONWriter.appendNumber($0, 0..<$0.count, to: &out) }
+                }
+                out.append(ASCII.rightBracket)
+            } else {
+                JSONWriter.appendNull(to: &out)
+            }
+        }
+        string("reject_reason", rejectReason)
         out.append(0x7D)  // }
         out.append(ASCII.newline)
-    }
-
-    /// A value this program made: pseudonyms, key id, and queue ids (alphanumeric by
-    /// `QueueID.isQueueID`), written without escaping.
-    private func plain(_ key: StaticString, _ value: [UInt8]?, _ out: inout [UInt8]) {
-        JSONWriter.appendKey(key, to: &out)
-        if let value { JSONWriter.appendPlainString(value, to: &out) } else { JSONWriter.appendNull(to: &out) }
-    }
-
-    private func string(_ key: StaticString, _ value: [UInt8]?, _ out: inout [UInt8]) {
-        JSONWriter.appendKey(key, to: &out)
-        if let value { JSONWriter.appendString(value, to: &out) } else { JSONWriter.appendNull(to: &out) }
-    }
-
-    private func strings(_ key: StaticString, _ values: [[UInt8]]?, _ out: inout [UInt8]) {
-        JSONWriter.appendKey(key, to: &out)
-        guard let values else { return JSONWriter.appendNull(to: &out) }
-        out.append(ASCII.leftBracket)
-        for (k, value) in values.enumerated() {
-            if k > 0 { out.append(ASCII.comma) }
-            JSONWriter.appendPlainString(value, to: &out)
-        }
-        out.append(ASCII.rightBracket)
-    }
-
-    private func number(_ key: StaticString, _ value: [UInt8]?, _ out: inout [UInt8]) {
-        JSONWriter.appendKey(key, to: &out)
-        guard let value else { return JSONWriter.appendNull(to: &out) }
-        value.withUnsafeBytes { JSONWriter.appendNumber($0, 0..<$0.count, to: &out) }
-    }
-
-    private func time(_ key: StaticString, _ value: LogTime?, _ out: inout [UInt8]) {
-        JSONWriter.appendKey(key, to: &out)
-        guard let value else { return JSONWriter.appendNull(to: &out) }
-        out.append(ASCII.quote)
-        value.appendRFC3339(to: &out)
-        out.append(ASCII.quote)
     }
 }

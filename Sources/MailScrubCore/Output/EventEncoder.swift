@@ -19,7 +19,7 @@ final class EventEncoder {
         JSONWriter.appendKey("time", first: true, to: &out)
         if let time {
             out.append(ASCII.quote)
-            time.appendRFC3339(to: &out)
+            Coarsening.time(time, p.policy.timePrecision).appendRFC3339(to: &out)
             out.append(ASCII.quote)
         } else {
             JSONWriter.appendNull(to: &out)
@@ -71,19 +71,23 @@ final class EventEncoder {
         case .queued:
             address("sender", b, e.sender, &out)
             JSONWriter.appendKey("size", to: &out)
-            JSONWriter.appendNumber(b, e.size, to: &out)
+            if p.policy.sizes == .log2, let size = e.size, let n = Int(String(decoding: UnsafeRawBufferPointer(rebasing: b[size]), as: UTF8.self)) {
+                JSONWriter.appendInteger(Coarsening.log2Bucket(n), to: &out)
+            } else {
+                JSONWriter.appendNumber(b, e.size, to: &out)
+            }
             JSONWriter.appendKey("nrcpt", to: &out)
             JSONWriter.appendNumber(b, e.nrcpt, to: &out)
         case .delivery:
             address("recipient", b, e.recipient, &out)
             address("orig_recipient", b, e.origRecipient, &out)
-            optionalScrubbed("relay", b, e.relay, &out)
+            hostAndAddress("relay", b, e.relay, &out)
             JSONWriter.appendKey("delay", to: &out)
             JSONWriter.appendNumber(b, e.delay, to: &out)
             raw("delays", b, e.delays, &out)
             raw("dsn", b, e.dsn, &out)
             raw("status", b, e.status, &out)
-            optionalScrubbed("text", b, e.text, &out)
+            text(b, e.text, &out)
             raw("next_queue_id", b, e.otherQueueID, &out)
         case .expired:
             address("sender", b, e.sender, &out)
@@ -99,7 +103,7 @@ final class EventEncoder {
             address("sender", b, e.sender, &out)
             address("recipient", b, e.recipient, &out)
             if let text = e.text {
-                scrubbed("text", b, text, whole: false, &out)
+                self.text(b, text, &out)
                 JSONWriter.appendKey("reject_reason", to: &out)
                 JSONWriter.appendString(Array(RejectReason.classify(b, text).utf8), to: &out)
             }
@@ -118,6 +122,30 @@ final class EventEncoder {
         if let range { JSONWriter.appendString(b, range, to: &out) } else { JSONWriter.appendNull(to: &out) }
     }
 
+    /// A status or reply text: scrubbed, or null when the policy drops status texts.
+    private func text(_ b: UnsafeRawBufferPointer, _ range: Range<Int>?, _ out: inout [UInt8]) {
+        if p.policy.statusText == .drop {
+            JSONWriter.appendKey("text", to: &out)
+            JSONWriter.appendNull(to: &out)
+        } else {
+            optionalScrubbed("text", b, range, &out)
+        }
+    }
+
+    /// `NAME[ADDR]:PORT` (a relay): the name as the policy says for hostnames, the rest
+    /// through the fail-closed scan.
+    private func hostAndAddress(_ key: StaticString, _ b: UnsafeRawBufferPointer, _ range: Range<Int>?, _ out: inout [UInt8]) {
+        guard let range, p.policy.hostnames != .keep,
+              let open = b.firstIndex(of: ASCII.leftBracket, from: range.lowerBound, to: range.upperBound) else {
+            return optionalScrubbed(key, b, range, &out)
+        }
+        JSONWriter.appendKey(key, to: &out)
+        scratch.removeAll(keepingCapacity: true)
+        p.appendHostname(b, range.lowerBound..<open, to: &scratch)
+        GenericScan.rewrite(b, open..<range.upperBound, with: p, into: &scratch)
+        JSONWriter.appendString(scratch, to: &out)
+    }
+
     private func optionalScrubbed(_ key: StaticString, _ b: UnsafeRawBufferPointer, _ range: Range<Int>?, _ out: inout [UInt8]) {
         if let range { scrubbed(key, b, range, whole: false, &out) } else { raw(key, b, nil, &out) }
     }
@@ -131,11 +159,22 @@ final class EventEncoder {
     }
 
     private func client(_ b: UnsafeRawBufferPointer, _ e: PostfixEvent, _ out: inout [UInt8]) {
-        optionalScrubbed("client_name", b, e.clientName, &out)
+        JSONWriter.appendKey("client_name", to: &out)
+        if let name = e.clientName, p.policy.hostnames != .drop {
+            scratch.removeAll(keepingCapacity: true)
+            if b.matchesWhole("unknown", name) || name.isEmpty {
+                scratch.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[name]))
+            } else {
+                p.appendHostname(b, name, to: &scratch)
+            }
+            JSONWriter.appendString(scratch, to: &out)
+        } else {
+            JSONWriter.appendNull(to: &out)
+        }
         JSONWriter.appendKey("client_ip", to: &out)
         if let address = e.clientIP, !b.matchesWhole("unknown", address) {
             scratch.removeAll(keepingCapacity: true)
-            p.appendHash(.ip, of: UnsafeRawBufferPointer(rebasing: b[address]), to: &scratch)
+            p.appendIP(b, address, to: &scratch)
             JSONWriter.appendString(scratch, to: &out)
         } else {
             JSONWriter.appendNull(to: &out)

@@ -11,6 +11,10 @@ public final class Pseudonymizer {
     public let keyID: String
     /// The scheme settings this instance hashes with.
     public let options: PseudonymOptions
+    /// How IP addresses, hostnames and listed domains are written (from the policy).
+    public let policy: Policy
+    /// `policy.clearDomains` as bytes.
+    private let clearDomains: [[UInt8]]
 
     /// One keyed context per context, indexed by `PseudonymContext.rawValue`.
     private let contexts: [HMACSHA256]
@@ -20,9 +24,11 @@ public final class Pseudonymizer {
     private let digest: UnsafeMutableRawBufferPointer
 
     /// Derives the subkeys from `secret`. The secret bytes are not kept.
-    public init(secret: [UInt8], options: PseudonymOptions = PseudonymOptions()) {
+    public init(secret: [UInt8], options: PseudonymOptions = PseudonymOptions(), policy: Policy = .builtInDefault) {
         precondition(PseudonymOptions.hashBytesRange.contains(options.hashBytes))
         self.options = options
+        self.policy = policy
+        clearDomains = policy.clearDomains.map { Array($0.utf8) }
         let master = HMACSHA256(key: secret)
         contexts = PseudonymContext.allCases.map { context in
             var subkey = master.authenticate(Array("mailscrub/v1/\(context.name)".utf8))
@@ -41,10 +47,10 @@ public final class Pseudonymizer {
     }
 
     /// Convenience for a secret given as text (its UTF-8 bytes are the key).
-    public convenience init(secret: String, options: PseudonymOptions = PseudonymOptions()) {
+    public convenience init(secret: String, options: PseudonymOptions = PseudonymOptions(), policy: Policy = .builtInDefault) {
         var bytes = Array(secret.utf8)
         defer { wipe(&bytes) }
-        self.init(secret: bytes, options: options)
+        self.init(secret: bytes, options: options, policy: policy)
     }
 
     /// Appends H_context(value) to `output`.
@@ -79,7 +85,47 @@ public final class Pseudonymizer {
         output.append(ASCII.at)
         withUnsafeTemporaryAllocation(byteCount: domain.count, alignment: 1) { lowered in
             for (k, i) in domain.enumerated() { lowered[k] = ASCII.lower(bytes[i]) }
-            appendHash(.domain, of: UnsafeRawBufferPointer(lowered), to: &output)
+            let name = UnsafeRawBufferPointer(lowered)
+            if !clearDomains.isEmpty, clearDomains.contains(where: { $0.elementsEqual(name) }) {
+                output.append(contentsOf: name)  // listed by the policy: written in clear
+            } else {
+                appendHash(.domain, of: name, to: &output)
+            }
+        }
+    }
+
+    /// Appends an IP address as the policy says: H_ip as written, H_ip of its /24 or /48,
+    /// a zero address, or nothing.
+    public func appendIP(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, to output: inout [UInt8]) {
+        switch policy.ip {
+        case .hash:
+            appendHash(.ip, of: UnsafeRawBufferPointer(rebasing: bytes[range]), to: &output)
+        case .truncate:
+            if let network = IPTruncation.truncated(bytes, range) {
+                network.withUnsafeBytes { appendHash(.ip, of: $0, to: &output) }
+            } else {
+                appendHash(.ip, of: UnsafeRawBufferPointer(rebasing: bytes[range]), to: &output)
+            }
+        case .zero:
+            let isV6 = bytes[range].contains(ASCII.colon)
+            output.append(contentsOf: isV6 ? [ASCII.colon, ASCII.colon] : Array("0.0.0.0".utf8))
+        case .drop:
+            break
+        }
+    }
+
+    /// Appends a hostname as the policy says: as it is, H_host of its lowercase form, or nothing.
+    public func appendHostname(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, to output: inout [UInt8]) {
+        switch policy.hostnames {
+        case .keep:
+            output.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[range]))
+        case .hash:
+            withUnsafeTemporaryAllocation(byteCount: range.count, alignment: 1) { lowered in
+                for (k, i) in range.enumerated() { lowered[k] = ASCII.lower(bytes[i]) }
+                appendHash(.host, of: UnsafeRawBufferPointer(lowered), to: &output)
+            }
+        case .drop:
+            break
         }
     }
 

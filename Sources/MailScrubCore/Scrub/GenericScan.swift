@@ -52,7 +52,7 @@ enum GenericScan {
             case .digit, .hexLetter, .colon:
                 if let ip = IPScanner.match(b, at: i, lowerLimit: range.lowerBound, end: end) {
                     out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[copied..<ip.lowerBound]))
-                    p.appendHash(.ip, of: UnsafeRawBufferPointer(rebasing: b[ip]), to: &out)
+                    p.appendIP(b, ip, to: &out)
                     replaced = ip
                 }
             case .quote:

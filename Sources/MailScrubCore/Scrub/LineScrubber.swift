@@ -43,6 +43,9 @@ public final class LineScrubber {
         if fieldsStart < fieldsEnd {
             FieldRules.claims(line, in: fieldsStart..<fieldsEnd, into: &claims)
         }
+        let policy = pseudonymizer.policy
+        if policy.hostnames != .keep { hostnames(line, from: header.messageStart) }
+        if policy.statusText == .drop { statusText(line) }
         sortAndTrimClaims()
 
         var position = 0
@@ -84,6 +87,43 @@ public final class LineScrubber {
         }
     }
 
+    /// Client, relay and HELO names: `NAME[ADDR]` (not `unknown`) and `helo=<NAME>` / `helo=NAME`,
+    /// for policies that hash or drop hostnames. Address literals are left to the IP rule.
+    private func hostnames(_ b: UnsafeRawBufferPointer, from start: Int) {
+        var i = start
+        while let open = b.firstIndex(of: ASCII.leftBracket, from: i, to: b.count) {
+            i = open + 1
+            var nameStart = open
+            while nameStart > start, ASCII.isAlnum(b[nameStart - 1]) || b[nameStart - 1] == ASCII.dot
+                    || b[nameStart - 1] == ASCII.hyphen || b[nameStart - 1] == ASCII.underscore {
+                nameStart -= 1
+            }
+            let name = nameStart..<open
+            if !name.isEmpty, !b.matchesWhole("unknown", name), IPScanner.ipv4(b, at: name.lowerBound, end: open)?.upperBound != open {
+                claims.append(Claim(range: name, kind: .hostname))
+            }
+        }
+        if let helo = KeyValue.find(b, "helo=", in: start..<b.count), !helo.isEmpty, b[helo.lowerBound] != ASCII.leftBracket {
+            claims.append(Claim(range: helo, kind: .hostname))
+        }
+    }
+
+    /// The parenthesised status text of a delivery and the reply text of a reject, for
+    /// `status_text: drop`.
+    private func statusText(_ b: UnsafeRawBufferPointer) {
+        let event = EventParser.parse(b)
+        guard let text = event.text else { return }
+        switch event.kind {
+        case .delivery:
+            // ` (text)` goes with its parentheses.
+            claims.append(Claim(range: text.lowerBound - 2..<min(b.count, text.upperBound + 1), kind: .drop))
+        case .reject:
+            claims.append(Claim(range: text, kind: .drop))
+        default:
+            break
+        }
+    }
+
     /// Sorts claims by start and drops any that overlap an earlier one.
     private func sortAndTrimClaims() {
         guard claims.count > 1 else { return }
@@ -116,6 +156,10 @@ public final class LineScrubber {
             HeaderValueRewriter.appendMessageIDValue(b, claim.range, with: pseudonymizer, into: &output)
         case .headerValue(let kind):
             HeaderValueRewriter.append(kind, b, claim.range, with: pseudonymizer, into: &output)
+        case .hostname:
+            pseudonymizer.appendHostname(b, claim.range, to: &output)
+        case .drop:
+            break
         }
     }
 }

@@ -5,7 +5,8 @@
 /// - around every `@`: the local part must be empty or exactly one pseudonym (2N lowercase
 ///   hex) and the domain exactly one pseudonym;
 /// - a `<…>` holding `@`, or after a Message-ID / msgid key, must hold one pseudonym;
-/// - nothing may read as an IPv4 or IPv6 address (pseudonyms are plain hex).
+/// - nothing may read as an IPv4 or IPv6 address (pseudonyms are plain hex), except the
+///   zero addresses `0.0.0.0` and `::` that `ip: zero` writes.
 public struct OutputVerifier {
     /// A place where something unpseudonymized was found.
     public struct Finding: Equatable, Sendable {
@@ -49,7 +50,10 @@ public struct OutputVerifier {
                 continue
             }
             if ASCII.isHexDigit(c) || c == ASCII.colon, let ip = IPScanner.match(b, at: i, lowerLimit: 0, end: b.count) {
-                findings.append(Finding(line: lineNumber, column: i + 1, kind: "ip"))
+                // The zero addresses of `ip: zero` policies say nothing about anyone.
+                if !(b.matchesWhole("0.0.0.0", ip) || b.matchesWhole("::", ip)) {
+                    findings.append(Finding(line: lineNumber, column: i + 1, kind: "ip"))
+                }
                 i = ip.upperBound
                 continue
             }
