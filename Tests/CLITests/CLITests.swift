@@ -274,4 +274,30 @@ import Testing
         #expect(bad.stderr.contains("bad.ndjson:1:") && bad.stderr.contains("address is not a pseudonym"))
         #expect(!bad.stderr.contains("mia.planted"))
     }
+
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized
+
+    @Test func policyFromFlagOrConfigNextToIt() throws {
+        let dir = try Self.scratchDirectory()
+        let strict = Self.repository.appendingPathComponent("policy/strict.yml")
+        try FileManager.default.copyItem(at: strict, to: dir.appendingPathComponent("strict.yml"))
+        let config = try Self.writeConfig("secret: \(Self.vectorSecret)\npolicy: strict.yml\ntimezone: UTC\n", in: dir)
+        let viaConfig = try Self.run(["--config", config, "--year", "2025"], stdin: Self.flow, in: dir)
+        #expect(viaConfig.status == 0 && viaConfig.stdout.contains("\"logged_at\":\"2025-12-31T00:00:00Z\""))
+        #expect(!viaConfig.stdout.contains("\"delays\""))
+        let viaFlag = try Self.run(["--config", config, "--policy", Self.repository.appendingPathComponent("policy/research.yml").path, "--year", "2025"], stdin: Self.flow, in: dir)
+        #expect(viaFlag.stdout.contains("\"delays\"") && !viaFlag.stdout.contains("\"logged_at\""))
+    }
+
+    @Test func badPoliciesAreRefusedWithFileAndLine() throws {
+        let dir = try Self.scratchDirectory()
+        let config = try Self.writeConfig("secret: \(Self.vectorSecret)\n", in: dir)
+        try Data("name: x\nfields:\n  sender: keep\n".utf8).write(to: dir.appendingPathComponent("bad.yml"))
+        let bad = try Self.run(["--config", config, "--policy", "bad.yml"], stdin: Self.flow, in: dir)
+        #expect(bad.status == 78 && bad.stderr == "mailscrub: bad.yml:3: field 'sender' can only be hash or drop (it is a pseudonym)\n")
+        try Data("rotation:\n  period: daily\n  retain: 7\n".utf8).write(to: dir.appendingPathComponent("rotating.yml"))
+        let rotating = try Self.run(["--config", config, "--policy", "rotating.yml"], stdin: Self.flow, in: dir)
+        #expect(rotating.status == 78 && rotating.stderr.contains("rotating.yml: 'rotation' needs an epoch key store"))
+        #expect(rotating.stdout == "")
+    }
 }
