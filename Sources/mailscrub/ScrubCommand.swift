@@ -68,7 +68,8 @@ struct ScrubCommand: ParsableCommand {
                     return zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(local - Int64(guess))))
                 })
             let pipeline = Pipeline(
-                mode: emit, pseudonymizer: pseudonymizer, clock: clock,
+                mode: emit, keys: SingleKey(pseudonymizer), clock: clock,
+                now: LogTime(seconds: Int64(Date().timeIntervalSince1970)),
                 correlation: loaded?.correlation ?? Correlator.Options())
             // Into a pipe or terminal, output goes out whenever the input read so far is
             // used up (before waiting for more), so a `tail -F | mailscrub` reader sees each

@@ -25,25 +25,34 @@ enum TestSupport {
         _ input: [UInt8], mode: Pipeline.Mode, chunkSize: Int = 4096, with p: Pseudonymizer = pseudonymizer(),
         clock: SyslogClock = clock(), correlation: Correlator.Options = Correlator.Options()
     ) -> [UInt8] {
-        let pipeline = Pipeline(mode: mode, pseudonymizer: p, clock: clock, correlation: correlation)
+        // Safe to force try: a single key never lacks an epoch, and the sink cannot fail.
+        try! run(input, mode: mode, chunkSize: chunkSize, keys: SingleKey(p), clock: clock, correlation: correlation)
+    }
+
+    /// Runs `input` through the pipeline with a key ring; throws a missing epoch key.
+    static func run(
+        _ input: [UInt8], mode: Pipeline.Mode, chunkSize: Int = 4096, keys: KeyRing,
+        clock: SyslogClock = clock(), correlation: Correlator.Options = Correlator.Options()
+    ) throws -> [UInt8] {
+        let pipeline = Pipeline(mode: mode, keys: keys, clock: clock, correlation: correlation)
         var output: [UInt8] = []
         let sink: (UnsafeRawBufferPointer) -> Void = { output.append(contentsOf: $0) }
-        input.withUnsafeBytes { bytes in
+        try input.withUnsafeBytes { bytes in
             var start = 0
             while start < bytes.count {
                 let end = min(bytes.count, start + chunkSize)
-                pipeline.feed(UnsafeRawBufferPointer(rebasing: bytes[start..<end]), sink: sink)
+                try pipeline.feed(UnsafeRawBufferPointer(rebasing: bytes[start..<end]), sink: sink)
                 start = end
             }
         }
-        pipeline.finish(sink: sink)
+        try pipeline.finish(sink: sink)
         return output
     }
 
     static func scrubLine(_ line: String, with p: Pseudonymizer = pseudonymizer()) -> String {
         var out: [UInt8] = []
         var bytes = Array(line.utf8)
-        bytes.withUnsafeMutableBytes { LineScrubber(pseudonymizer: p).scrub(UnsafeRawBufferPointer($0), into: &out) }
+        bytes.withUnsafeMutableBytes { LineScrubber().scrub(UnsafeRawBufferPointer($0), with: p, into: &out) }
         return String(decoding: out, as: UTF8.self)
     }
 

@@ -20,10 +20,9 @@ public final class Correlator {
         }
     }
 
-    private let p: Pseudonymizer
+    private let keys: KeyRing
     private let options: Options
     private let localDomains: [[UInt8]]
-    private let keyID: [UInt8]
     private var states: [QueueKey: MessageState] = [:]
     private var hosts = HostTable()
     private var latest = LogTime(seconds: 0)
@@ -35,22 +34,22 @@ public final class Correlator {
     /// Messages currently open.
     public var openMessages: Int { states.count }
 
-    public init(pseudonymizer: Pseudonymizer, options: Options = Options()) {
-        p = pseudonymizer
+    public init(keys: KeyRing, options: Options = Options()) {
+        self.keys = keys
         self.options = options
         localDomains = options.localDomains.map { Array($0.utf8) }
-        keyID = Array(pseudonymizer.keyID.utf8)
     }
 
-    /// Takes one parsed line; appends the records it completes to `out` (NDJSON).
-    public func process(_ b: UnsafeRawBufferPointer, _ event: PostfixEvent, time: LogTime?, into out: inout [UInt8]) {
+    /// Takes one parsed line; appends the records it completes to `out` (NDJSON). Throws
+    /// when a record falls in an epoch whose key does not exist.
+    public func process(_ b: UnsafeRawBufferPointer, _ event: PostfixEvent, time: LogTime?, into out: inout [UInt8]) throws(KeyError) {
         let now = time ?? latest
         if now > latest { latest = now }
         linesSinceSweep += 1
         if linesSinceSweep >= 4096 { sweep() }
 
         guard let queueID = event.queueID else {
-            if event.kind == .reject { emitReject(b, event, state: nil, key: nil, now: now, into: &out) }
+            if event.kind == .reject { try emitReject(b, event, state: nil, key: nil, now: now, into: &out) }
             return
         }
         let host = hosts.id(b, event.header.host)
@@ -75,7 +74,10 @@ public final class Correlator {
             }
         case .messageID, .resentMessageID:
             let state = self.state(key, now)
-            guard let raw = event.messageID, let id = messageIDPseudonym(b, raw) else { return }
+            guard let raw = event.messageID, let value = HeaderValueRewriter.messageIDValue(b, raw), !value.id.isEmpty else {
+                return
+            }
+            let id = bytes(b, value.id)
             if event.kind == .messageID {
                 if state.messageID == nil { state.messageID = id }
             } else if state.resentMessageID == nil {
@@ -90,10 +92,10 @@ public final class Correlator {
             state.nrcpt = event.nrcpt.map { bytes(b, $0) }
         case .delivery:
             let state = self.state(key, now)
-            emitDelivery(b, event, state, key, now, into: &out)
+            try emitDelivery(b, event, state, key, now, into: &out)
         case .expired:
             // Expiry ends the message as `removed` does (which usually follows).
-            emitExpired(b, event, self.state(key, now), key, now, into: &out)
+            try emitExpired(b, event, self.state(key, now), key, now, into: &out)
             states[key] = nil
         case .removed:
             states[key] = nil
@@ -102,7 +104,7 @@ public final class Correlator {
             let notification = self.state(QueueKey(host: host, b, newID), now)
             notification.notificationFor = bytes(b, queueID)
         case .reject:
-            emitReject(b, event, state: states[key], key: key, now: now, into: &out)
+            try emitReject(b, event, state: states[key], key: key, now: now, into: &out)
         case .contentFilter:
             let state = self.state(key, now)
             if let score = event.spamScore, JSONWriter.isNumber(b, score) { state.spamScore = bytes(b, score) }
@@ -145,11 +147,7 @@ public final class Correlator {
         func named(_ literal: StaticString) -> Bool { b.matchesWhole(literal, name) }
         if named("from") || named("to") || named("cc") || named("bcc") {
             var list: [[UInt8]] = []
-            HeaderValueRewriter.forEachAddress(b, value) { address in
-                var rendered: [UInt8] = []
-                p.appendAddress(b, address, to: &rendered)
-                list.append(rendered)
-            }
+            HeaderValueRewriter.forEachAddress(b, value) { list.append(bytes(b, $0)) }
             if named("from") { state.from = list } else if named("to") { state.to = list }
             else if named("cc") { state.cc = list } else { state.bcc = list }
         } else if named("subject") {
@@ -158,24 +156,26 @@ public final class Correlator {
             state.date = DateHeader.parse(b, value)
         } else if named("in-reply-to") {
             HeaderValueRewriter.forEachMessageID(b, value) { id, complete in
-                if complete, state.inReplyTo == nil { state.inReplyTo = messageIDPseudonym(b, id, bracketed: false) }
+                let id = b.trimmingSpaces(id)
+                if complete, !id.isEmpty, state.inReplyTo == nil { state.inReplyTo = bytes(b, id) }
             }
         } else if named("references") {
             HeaderValueRewriter.forEachMessageID(b, value) { id, complete in
-                if complete { state.lastReference = messageIDPseudonym(b, id, bracketed: false) }
+                let id = b.trimmingSpaces(id)
+                if complete, !id.isEmpty { state.lastReference = bytes(b, id) }
             }
         } else if named("message-id") {
-            if state.messageID == nil { state.messageID = messageIDPseudonym(b, value) }
+            if state.messageID == nil, let id = HeaderValueRewriter.messageIDValue(b, value)?.id, !id.isEmpty {
+                state.messageID = bytes(b, id)
+            }
         } else if named("list-id") {
             state.listHeader = true
         } else if named("list-post") {
             state.listHeader = true
             HeaderValueRewriter.forEachMessageID(b, value) { inside, complete in
                 guard complete, state.listPost == nil, b.matchesIgnoringCase("mailto:", at: inside.lowerBound) else { return }
-                let address = inside.lowerBound + 7..<(b.firstIndex(of: ASCII.question, from: inside.lowerBound, to: inside.upperBound) ?? inside.upperBound)
-                var rendered: [UInt8] = []
-                p.appendAddress(b, address, to: &rendered)
-                state.listPost = rendered
+                let end = b.firstIndex(of: ASCII.question, from: inside.lowerBound, to: inside.upperBound) ?? inside.upperBound
+                state.listPost = bytes(b, inside.lowerBound + 7..<end)
             }
         } else if named("precedence") {
             let word = b.trimmingSpaces(value)
@@ -197,10 +197,11 @@ public final class Correlator {
     private func emitDelivery(
         _ b: UnsafeRawBufferPointer, _ event: PostfixEvent, _ state: MessageState, _ key: QueueKey, _ now: LogTime,
         into out: inout [UInt8]
-    ) {
+    ) throws(KeyError) {
+        let p = try keys.pseudonymizer(for: now)
         let recipient = event.recipient.map { bytes(b, $0) }
         let origRecipient = event.origRecipient.map { bytes(b, $0) }
-        var record = baseRecord(b, event, state: state, key: key, now: now)
+        var record = baseRecord(b, event, state: state, key: key, now: now, p)
         let status = lowercased(b, event.status)
         record.status = status
         record.dsn = event.dsn.map { bytes(b, $0) }
@@ -217,26 +218,27 @@ public final class Correlator {
         }
         let remoteRelay = event.relay.map { !relayIsLoopback && !b.matchesWhole("none", $0) } ?? false
         fill(&record, state: state, recipient: recipient, origRecipient: origRecipient,
-             deliveredBySMTP: record.transport == Array("smtp".utf8) && remoteRelay)
+             deliveredBySMTP: record.transport == Array("smtp".utf8) && remoteRelay, p)
         // Keep track of recipients waiting for a retry, for records at expiry.
         if let recipient {
             state.deferred.removeAll { $0 == recipient }
             if status == Array("deferred".utf8) { state.deferred.append(recipient) }
         }
-        write(record, into: &out)
+        write(record, into: &out, p)
     }
 
     private func emitExpired(
         _ b: UnsafeRawBufferPointer, _ event: PostfixEvent, _ state: MessageState, _ key: QueueKey, _ now: LogTime,
         into out: inout [UInt8]
-    ) {
+    ) throws(KeyError) {
+        let p = try keys.pseudonymizer(for: now)
         if let sender = event.sender, state.sender == nil { state.sender = bytes(b, sender) }
         let recipients: [[UInt8]?] = state.deferred.isEmpty ? [nil] : state.deferred
         for recipient in recipients {
-            var record = baseRecord(b, event, state: state, key: key, now: now)
+            var record = baseRecord(b, event, state: state, key: key, now: now, p)
             record.status = Array("expired".utf8)
-            fill(&record, state: state, recipient: recipient, origRecipient: nil, deliveredBySMTP: false)
-            write(record, into: &out)
+            fill(&record, state: state, recipient: recipient, origRecipient: nil, deliveredBySMTP: false, p)
+            write(record, into: &out, p)
         }
         state.deferred.removeAll()
     }
@@ -244,8 +246,9 @@ public final class Correlator {
     private func emitReject(
         _ b: UnsafeRawBufferPointer, _ event: PostfixEvent, state: MessageState?, key: QueueKey?, now: LogTime,
         into out: inout [UInt8]
-    ) {
-        var record = baseRecord(b, event, state: state, key: key, now: now)
+    ) throws(KeyError) {
+        let p = try keys.pseudonymizer(for: now)
+        var record = baseRecord(b, event, state: state, key: key, now: now, p)
         record.status = Array("rejected".utf8)
         if let text = event.text {
             record.dsn = dsn(b, in: text)
@@ -259,19 +262,20 @@ public final class Correlator {
             record.sender = rendered
         }
         if let state {
-            fill(&record, state: state, recipient: recipient, origRecipient: nil, deliveredBySMTP: false)
+            fill(&record, state: state, recipient: recipient, origRecipient: nil, deliveredBySMTP: false, p)
         } else if let recipient {
-            record.recipient = render(recipient)
+            record.recipient = render(recipient, p)
             record.receivedAt = now
         }
-        write(record, into: &out)
+        write(record, into: &out, p)
     }
 
     /// The fields every record takes from the line and the state.
     private func baseRecord(
-        _ b: UnsafeRawBufferPointer, _ event: PostfixEvent, state: MessageState?, key: QueueKey?, now: LogTime
+        _ b: UnsafeRawBufferPointer, _ event: PostfixEvent, state: MessageState?, key: QueueKey?, now: LogTime,
+        _ p: Pseudonymizer
     ) -> DeliveryRecord {
-        var record = DeliveryRecord(keyID: keyID, loggedAt: now, status: [])
+        var record = DeliveryRecord(keyID: Array(p.keyID.utf8), loggedAt: now, status: [])
         if let host = event.header.host {
             // Kept, except that a host logged by IP address is hashed like any other IP.
             var rendered: [UInt8] = []
@@ -283,38 +287,41 @@ public final class Correlator {
         return record
     }
 
-    /// Fills the message-level fields from `state` and the recipient-level ones.
+    /// Fills the message-level fields from `state` and the recipient-level ones, all
+    /// pseudonymized with `p`, the key of this record's epoch.
     private func fill(
         _ record: inout DeliveryRecord, state: MessageState, recipient: [UInt8]?, origRecipient: [UInt8]?,
-        deliveredBySMTP: Bool
+        deliveredBySMTP: Bool, _ p: Pseudonymizer
     ) {
+        func id(_ raw: [UInt8]?) -> [UInt8]? { raw.map { messageIDPseudonym($0, p) } }
+        func addresses(_ raw: [[UInt8]]?) -> [[UInt8]]? { raw.map { $0.map { render($0, p) } } }
         record.previousQueueID = state.previousQueueID
         record.notificationFor = state.notificationFor
-        record.messageID = state.messageID
-        record.resentMessageID = state.resentMessageID
-        record.reMessageID = state.inReplyTo ?? state.lastReference
+        record.messageID = id(state.messageID)
+        record.resentMessageID = id(state.resentMessageID)
+        record.reMessageID = id(state.inReplyTo ?? state.lastReference)
         record.date = state.date
-        record.from = state.from
-        record.to = state.to
-        record.cc = state.cc
-        record.bcc = state.bcc
+        record.from = addresses(state.from)
+        record.to = addresses(state.to)
+        record.cc = addresses(state.cc)
+        record.bcc = addresses(state.bcc)
         record.messageSize = state.messageSize
         record.nrcpt = state.nrcpt
         record.subjectSize = state.subjectSize
         record.spamScore = state.spamScore
-        record.recipient = recipient.map(render)
-        record.origRecipient = origRecipient.map(render)
-        if let headerTo = state.to {
-            let visible = headerTo + (state.cc ?? [])
+        record.recipient = recipient.map { render($0, p) }
+        record.origRecipient = origRecipient.map { render($0, p) }
+        if let headerTo = record.to {
+            let visible = headerTo + (record.cc ?? [])
             let candidates = [record.recipient, record.origRecipient].compactMap { $0 }
             record.hiddenRecipient = candidates.isEmpty ? nil : !candidates.contains { visible.contains($0) }
         }
         if let sender = state.sender, record.sender == nil {
             let decoded = SenderDecoder.decode(sender, recipients: [recipient, origRecipient].compactMap { $0 })
-            record.sender = render(decoded.sender)
-            record.list = decoded.list.map(render)
+            record.sender = render(decoded.sender, p)
+            record.list = decoded.list.map { render($0, p) }
         }
-        record.list = record.list ?? state.listPost
+        record.list = record.list ?? state.listPost.map { render($0, p) }
         record.isList = record.list != nil || state.listHeader
         let submitted = state.entry == .authenticated || state.entry == .pickup
         if submitted, let recipient {
@@ -329,7 +336,7 @@ public final class Correlator {
         }
     }
 
-    private func write(_ record: DeliveryRecord, into out: inout [UInt8]) {
+    private func write(_ record: DeliveryRecord, into out: inout [UInt8], _ p: Pseudonymizer) {
         record.encode(into: &out, policy: p.policy)
         recordsByStatus[String(decoding: record.status, as: UTF8.self), default: 0] += 1
     }
@@ -346,19 +353,16 @@ public final class Correlator {
     }
 
     /// The pseudonym of a raw address.
-    private func render(_ address: [UInt8]) -> [UInt8] {
+    private func render(_ address: [UInt8], _ p: Pseudonymizer) -> [UInt8] {
         var out: [UInt8] = []
         address.withUnsafeBytes { p.appendAddress($0, 0..<$0.count, to: &out) }
         return out
     }
 
-    /// H_message-id of a raw message-id value (`<id>`, or the bare text of a broken one),
-    /// or nil for an empty or `<>` value. With `bracketed: false`, `range` is already the id.
-    private func messageIDPseudonym(_ b: UnsafeRawBufferPointer, _ range: Range<Int>, bracketed: Bool = true) -> [UInt8]? {
-        let id = bracketed ? HeaderValueRewriter.messageIDValue(b, range)?.id : b.trimmingSpaces(range)
-        guard let id, !id.isEmpty else { return nil }
+    /// H_message-id of a raw message-id (already the part to hash).
+    private func messageIDPseudonym(_ id: [UInt8], _ p: Pseudonymizer) -> [UInt8] {
         var out: [UInt8] = []
-        p.appendHash(.messageID, of: UnsafeRawBufferPointer(rebasing: b[id]), to: &out)
+        id.withUnsafeBytes { p.appendHash(.messageID, of: $0, to: &out) }
         return out
     }
 

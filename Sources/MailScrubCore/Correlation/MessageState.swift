@@ -1,6 +1,7 @@
 /// What is known about one message (one queue id on one host) until its delivery
-/// records are written. Holds pseudonyms already rendered, except the raw envelope
-/// sender, which can only be decoded per delivery (VERP encodes the recipient).
+/// records are written. Holds raw values, kept in memory only: they are pseudonymized
+/// when a record is written, with the key of that record's epoch, and the sender can
+/// only be decoded per delivery (VERP encodes the recipient).
 final class MessageState {
     /// How the message entered Postfix, for the direction rule.
     enum Entry { case unknown, smtp, authenticated, pickup }
@@ -12,11 +13,13 @@ final class MessageState {
     var sender: [UInt8]?
     var messageSize: [UInt8]?
     var nrcpt: [UInt8]?
+    /// Raw message-ids (what is hashed: the inside of `<…>`, or the whole broken value).
     var messageID: [UInt8]?
     var resentMessageID: [UInt8]?
     var inReplyTo: [UInt8]?
     var lastReference: [UInt8]?
     var date: LogTime?
+    /// Raw addresses of the logged headers.
     var from: [[UInt8]]?
     var to: [[UInt8]]?
     var cc: [[UInt8]]?
@@ -25,7 +28,7 @@ final class MessageState {
     var spamScore: [UInt8]?
     /// A List-Id, List-Post or `Precedence: list|bulk` header was logged.
     var listHeader = false
-    /// Pseudonym of the address in a logged List-Post header.
+    /// Raw address of a logged List-Post header.
     var listPost: [UInt8]?
     var previousQueueID: [UInt8]?
     var notificationFor: [UInt8]?

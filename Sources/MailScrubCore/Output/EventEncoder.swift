@@ -4,17 +4,20 @@
 /// A line no parser recognised becomes `{"event":"unrecognized","text":…}` holding the
 /// fail-closed `lines` form of the whole line.
 final class EventEncoder {
-    private let p: Pseudonymizer
+    /// The pseudonymizer of the line being encoded (lines may fall in different epochs).
+    private var current: Pseudonymizer?
+    // Safe to force unwrap: `encode`, the only entry point, sets it first.
+    private var p: Pseudonymizer { current! }
     private let scrubber: LineScrubber
     /// Rendered pseudonyms and scrubbed text before escaping; reused.
     private var scratch: [UInt8] = []
 
-    init(pseudonymizer: Pseudonymizer, scrubber: LineScrubber) {
-        p = pseudonymizer
+    init(scrubber: LineScrubber) {
         self.scrubber = scrubber
     }
 
-    func encode(_ b: UnsafeRawBufferPointer, _ e: PostfixEvent, time: LogTime?, into out: inout [UInt8]) {
+    func encode(_ b: UnsafeRawBufferPointer, _ e: PostfixEvent, time: LogTime?, with pseudonymizer: Pseudonymizer, into out: inout [UInt8]) {
+        current = pseudonymizer
         out.append(0x7B)
         JSONWriter.appendKey("time", first: true, to: &out)
         if let time {
@@ -187,7 +190,7 @@ final class EventEncoder {
         JSONWriter.appendKey(key, to: &out)
         scratch.removeAll(keepingCapacity: true)
         if whole {
-            scrubber.scrub(b, into: &scratch)
+            scrubber.scrub(b, with: p, into: &scratch)
         } else {
             GenericScan.rewrite(b, range, with: p, into: &scratch)
         }

@@ -16,6 +16,7 @@ public final class Pipeline {
     public static let blockSize = 256 * 1024
 
     public let mode: Mode
+    private let keys: KeyRing
     private let scrubber: LineScrubber
     private let correlator: Correlator
     private let events: EventEncoder
@@ -42,15 +43,22 @@ public final class Pipeline {
     /// Open messages dropped for age or the cap.
     public var evictedMessages: Int { correlator.evicted }
 
+    /// The log time of lines that carry none: the latest one seen, at first `now`.
+    private var latest: LogTime
+
+    /// `now` stands in for the time of lines without a readable timestamp before any with
+    /// one (their key is chosen by it when keys rotate).
     public init(
-        mode: Mode, pseudonymizer: Pseudonymizer, clock: SyslogClock,
+        mode: Mode, keys: KeyRing, clock: SyslogClock, now: LogTime = LogTime(seconds: 0),
         correlation: Correlator.Options = Correlator.Options(),
         maxLineLength: Int = LineSplitter.defaultMaxLineLength
     ) {
         self.mode = mode
-        scrubber = LineScrubber(pseudonymizer: pseudonymizer)
-        correlator = Correlator(pseudonymizer: pseudonymizer, options: correlation)
-        events = EventEncoder(pseudonymizer: pseudonymizer, scrubber: scrubber)
+        self.keys = keys
+        latest = now
+        scrubber = LineScrubber()
+        correlator = Correlator(keys: keys, options: correlation)
+        events = EventEncoder(scrubber: scrubber)
         self.clock = clock
         splitter = LineSplitter(maxLineLength: maxLineLength)
         output.reserveCapacity(Self.blockSize + 64 * 1024)
@@ -63,13 +71,14 @@ public final class Pipeline {
     }
 
     /// Processes a chunk of input; `sink` receives output blocks when enough is pending.
-    public func feed(_ chunk: UnsafeRawBufferPointer, sink: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+    /// Throws what the sink throws, or a `KeyError` for a line whose epoch has no key.
+    public func feed(_ chunk: UnsafeRawBufferPointer, sink: (UnsafeRawBufferPointer) throws -> Void) throws {
         try splitter.append(chunk) { line in try handle(line, sink: sink) }
     }
 
     /// Ends the input (a last line without newline is processed; in lines mode it stays
     /// without one) and hands all pending output to `sink`.
-    public func finish(sink: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+    public func finish(sink: (UnsafeRawBufferPointer) throws -> Void) throws {
         try splitter.finish { line in try handle(line, sink: sink) }
         try flush(sink: sink)
     }
@@ -81,24 +90,38 @@ public final class Pipeline {
         output.removeAll(keepingCapacity: true)
     }
 
-    private func handle(_ line: Line, sink: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+    private func handle(_ line: Line, sink: (UnsafeRawBufferPointer) throws -> Void) throws {
         lineCount += 1
         if line.truncated { truncatedLineCount += 1 }
         let before = output.count
         switch mode {
         case .lines:
-            scrubber.scrub(line.bytes, into: &output)
+            let p = try keys.fixed ?? keys.pseudonymizer(for: lineTime(line.bytes, SyslogHeader.parse(line.bytes)))
+            scrubber.scrub(line.bytes, with: p, into: &output)
             if line.terminated { output.append(ASCII.newline) }
-        case .records, .events:
+        case .records:
             let event = EventParser.parse(line.bytes)
             kindCounts[event.kind.index] += 1
             let time = event.header.timestamp.flatMap { clock.time(line.bytes, $0) }
-            if mode == .records {
-                correlator.process(line.bytes, event, time: time, into: &output)
-            } else {
-                events.encode(line.bytes, event, time: time, into: &output)
-            }
+            if let time, time > latest { latest = time }
+            try correlator.process(line.bytes, event, time: time ?? latest, into: &output)
+        case .events:
+            let event = EventParser.parse(line.bytes)
+            kindCounts[event.kind.index] += 1
+            let time = event.header.timestamp.flatMap { clock.time(line.bytes, $0) }
+            if let time, time > latest { latest = time }
+            let p = try keys.fixed ?? keys.pseudonymizer(for: time ?? latest)
+            events.encode(line.bytes, event, time: time, with: p, into: &output)
         }
         if output.count >= Self.blockSize || (flushEachLine && output.count > before) { try flush(sink: sink) }
+    }
+
+    /// The time a line's key is chosen by: its own stamp, else the latest seen.
+    private func lineTime(_ b: UnsafeRawBufferPointer, _ header: SyslogHeader) -> LogTime {
+        if let stamp = header.timestamp, let time = clock.time(b, stamp) {
+            if time > latest { latest = time }
+            return time
+        }
+        return latest
     }
 }

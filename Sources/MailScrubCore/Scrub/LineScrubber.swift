@@ -9,19 +9,18 @@
 ///
 /// Not thread-safe: it reuses buffers between lines; use one per thread.
 public final class LineScrubber {
-    let pseudonymizer: Pseudonymizer
     /// Claims of the current line, sorted by start before rewriting.
     private var claims: [Claim] = []
     /// Decoded xtext of the current `sasl_sender=` value.
     private var decoded: [UInt8] = []
 
-    public init(pseudonymizer: Pseudonymizer) {
-        self.pseudonymizer = pseudonymizer
+    public init() {
         claims.reserveCapacity(16)
     }
 
-    /// Appends the scrubbed form of `line` (no newline) to `output`.
-    public func scrub(_ line: UnsafeRawBufferPointer, into output: inout [UInt8]) {
+    /// Appends the scrubbed form of `line` (no newline) to `output`, pseudonymized and
+    /// treated as the policy of `pseudonymizer` says.
+    public func scrub(_ line: UnsafeRawBufferPointer, with pseudonymizer: Pseudonymizer, into output: inout [UInt8]) {
         claims.removeAll(keepingCapacity: true)
         let end = line.count
         let header = SyslogHeader.parse(line)
@@ -51,7 +50,7 @@ public final class LineScrubber {
         var position = 0
         for claim in claims {
             GenericScan.rewrite(line, position..<claim.range.lowerBound, with: pseudonymizer, into: &output)
-            rewrite(line, claim, into: &output)
+            rewrite(line, claim, with: pseudonymizer, into: &output)
             position = claim.range.upperBound
         }
         GenericScan.rewrite(line, position..<end, with: pseudonymizer, into: &output)
@@ -145,7 +144,7 @@ public final class LineScrubber {
         claims.removeSubrange(kept...)
     }
 
-    private func rewrite(_ b: UnsafeRawBufferPointer, _ claim: Claim, into output: inout [UInt8]) {
+    private func rewrite(_ b: UnsafeRawBufferPointer, _ claim: Claim, with pseudonymizer: Pseudonymizer, into output: inout [UInt8]) {
         switch claim.kind {
         case .address:
             pseudonymizer.appendAddress(b, claim.range, to: &output)

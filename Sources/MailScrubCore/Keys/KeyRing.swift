@@ -1,0 +1,31 @@
+/// Chooses the key a line or record is pseudonymized with, by its log time.
+public protocol KeyRing: AnyObject {
+    /// The one pseudonymizer for every time, when there is no rotation (a fast path:
+    /// callers then need not read the time).
+    var fixed: Pseudonymizer? { get }
+    /// The pseudonymizer of the epoch `time` falls in. Throws when that epoch's key does
+    /// not exist (destroyed or never created): another key is never used instead.
+    func pseudonymizer(for time: LogTime) throws(KeyError) -> Pseudonymizer
+}
+
+/// A missing epoch key; the message names the epoch, never a secret.
+public struct KeyError: Error, Equatable, CustomStringConvertible {
+    public var epoch: String
+    public var description: String {
+        "no key for epoch \(epoch): it was destroyed by rotation or never created; refusing to use another key"
+    }
+}
+
+/// One secret for all times (no rotation).
+public final class SingleKey: KeyRing {
+    public let fixed: Pseudonymizer?
+
+    public init(_ pseudonymizer: Pseudonymizer) {
+        fixed = pseudonymizer
+    }
+
+    public func pseudonymizer(for time: LogTime) throws(KeyError) -> Pseudonymizer {
+        // Safe to force unwrap: always set in init.
+        fixed!
+    }
+}
