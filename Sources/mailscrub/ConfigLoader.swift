@@ -40,7 +40,7 @@ enum ConfigLoader {
     }
 
     /// The bytes of a small file (config or policy), at most 1 MiB.
-    private static func readFile(_ path: String, what: String) throws -> [UInt8] {
+    static func readFile(_ path: String, what: String) throws -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw Failure(.config, "\(path): cannot read \(what): \(errnoText())") }
         defer { close(fd) }
@@ -59,10 +59,20 @@ enum ConfigLoader {
         return bytes
     }
 
-    /// The pseudonymizer for this run and the config it came from: from the config when
-    /// there is one, else from a one-time random key, which is announced on stderr. The
-    /// policy is `policyPath`, else the config's `policy`, else the built-in default.
-    static func pseudonymizerAndConfig(explicit: String?, policyPath: String? = nil) throws -> (Pseudonymizer, Config?) {
+    /// What a run needs: the config (if any), its path, the policy and the pseudonym options.
+    struct Setup {
+        var config: Config?
+        var configPath: String?
+        var policy: Policy
+        var options: PseudonymOptions
+
+        /// The key store named by the config, relative to the config file.
+        var keyStore: KeyStoreDirectory? {
+            config?.keyStorePath.map { KeyStoreDirectory(path: ConfigLoader.nextToConfig($0, configPath)) }
+        }
+    }
+
+    static func setup(explicit: String?, policyPath: String?) throws -> Setup {
         let path = locate(explicit: explicit)
         let config = try path.map { try load(path: $0) }
         var policy = Policy.builtInDefault
@@ -71,18 +81,39 @@ enum ConfigLoader {
         }
         var options = config?.pseudonyms ?? PseudonymOptions()
         if let bytes = policy.hashBytes { options.hashBytes = bytes }
-        guard let config else {
+        return Setup(config: config, configPath: path, policy: policy, options: options)
+    }
+
+    /// The keys for this run: the epoch keys of the key store when the policy rotates,
+    /// else the config's secret, else a one-time random key, which is announced on stderr.
+    static func keyRing(_ setup: Setup) throws -> KeyRing {
+        if setup.policy.rotation.period != .never {
+            guard let store = setup.keyStore else {
+                throw Failure(.config, "policy '\(setup.policy.name)' rotates keys (\(setup.policy.rotation.period.rawValue)) but the config names no 'key_store'")
+            }
+            try store.checkPermissions()
+            var secrets: [String: [UInt8]] = [:]
+            for key in try store.keys() where key.period == setup.policy.rotation.period {
+                secrets[key.epoch] = Array(key.secret.utf8)
+            }
+            return EpochKeyRing(period: setup.policy.rotation.period, secrets: secrets, options: setup.options, policy: setup.policy)
+        }
+        return SingleKey(try pseudonymizer(setup))
+    }
+
+    /// The one pseudonymizer of a run without rotation (and of `hash`).
+    static func pseudonymizer(_ setup: Setup) throws -> Pseudonymizer {
+        guard let config = setup.config else {
             var key = try randomKey()
             defer { wipe(&key) }
             StandardError.write(
                 "mailscrub: no config found (--config, $MAILSCRUB_CONFIG, \(defaultPath)); using a one-time random key: pseudonyms will not match any other run")
-            return (Pseudonymizer(secret: key, options: options, policy: policy), nil)
+            return Pseudonymizer(secret: key, options: setup.options, policy: setup.policy)
         }
-        return (Pseudonymizer(secret: config.secret, options: options, policy: policy), config)
+        return Pseudonymizer(secret: config.secret, options: setup.options, policy: setup.policy)
     }
 
-    /// Reads and validates a policy file. Rotation needs the key store, which this
-    /// version does not have: a policy asking for it is refused rather than ignored.
+    /// Reads and validates a policy file.
     static func loadPolicy(path: String) throws -> Policy {
         let bytes = try readFile(path, what: "policy")
         guard let text = String(validating: bytes, as: UTF8.self) else {
@@ -94,9 +125,6 @@ enum ConfigLoader {
         } catch {
             throw Failure(.config, error.description)
         }
-        if policy.rotation.period != .never {
-            throw Failure(.config, "\(path): 'rotation' needs an epoch key store, which this version of mailscrub does not have yet; use period: never")
-        }
         return policy
     }
 
@@ -104,7 +132,11 @@ enum ConfigLoader {
     /// relative is taken next to the config file; nil for the built-in default.
     static func policyFile(explicit: String?, config: Config?, configPath: String?) -> String? {
         if let explicit { return explicit }
-        guard let path = config?.policyPath else { return nil }
+        return config?.policyPath.map { nextToConfig($0, configPath) }
+    }
+
+    /// `path` as written when absolute, else relative to the config file's folder.
+    static func nextToConfig(_ path: String, _ configPath: String?) -> String {
         guard !path.hasPrefix("/"), let configPath, let slash = configPath.lastIndex(of: "/") else { return path }
         return String(configPath[...slash]) + path
     }

@@ -37,7 +37,7 @@ struct HashCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let p = try ConfigLoader.pseudonymizerAndConfig(explicit: config, policyPath: policy).0
+            let p = try ConfigLoader.pseudonymizer(try ConfigLoader.setup(explicit: config, policyPath: policy))
             for value in values {
                 print(pseudonym(of: value, with: p))
             }

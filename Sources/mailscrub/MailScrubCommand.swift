@@ -33,7 +33,7 @@ struct MailScrubCommand: ParsableCommand {
               78  a configuration problem (missing secret, placeholder, permissions, YAML)
             """,
         version: version,
-        subcommands: [ScrubCommand.self, HashCommand.self, KeygenCommand.self, VerifyCommand.self],
+        subcommands: [ScrubCommand.self, HashCommand.self, KeygenCommand.self, VerifyCommand.self, KeysCommand.self],
         defaultSubcommand: ScrubCommand.self
     )
 }

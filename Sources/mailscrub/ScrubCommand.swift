@@ -47,7 +47,9 @@ struct ScrubCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             signal(SIGPIPE, SIG_IGN)
-            let (pseudonymizer, loaded) = try ConfigLoader.pseudonymizerAndConfig(explicit: config, policyPath: policy)
+            let setup = try ConfigLoader.setup(explicit: config, policyPath: policy)
+            let keys = try ConfigLoader.keyRing(setup)
+            let loaded = setup.config
             let zoneName = timezone ?? loaded?.timezone
             let zone: TimeZone
             if let zoneName {
@@ -68,7 +70,7 @@ struct ScrubCommand: ParsableCommand {
                     return zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(local - Int64(guess))))
                 })
             let pipeline = Pipeline(
-                mode: emit, keys: SingleKey(pseudonymizer), clock: clock,
+                mode: emit, keys: keys, clock: clock,
                 now: LogTime(seconds: Int64(Date().timeIntervalSince1970)),
                 correlation: loaded?.correlation ?? Correlator.Options())
             // Into a pipe or terminal, output goes out whenever the input read so far is
@@ -92,6 +94,8 @@ struct ScrubCommand: ParsableCommand {
                 try pipeline.finish(sink: sink)
             } catch is OutputClosed {
                 return
+            } catch let error as KeyError {
+                throw Failure(.config, error.description)
             }
             if pipeline.truncatedLineCount > 0 {
                 StandardError.write(

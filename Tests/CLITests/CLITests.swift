@@ -297,7 +297,58 @@ import Testing
         #expect(bad.status == 78 && bad.stderr == "mailscrub: bad.yml:3: field 'sender' can only be hash or drop (it is a pseudonym)\n")
         try Data("rotation:\n  period: daily\n  retain: 7\n".utf8).write(to: dir.appendingPathComponent("rotating.yml"))
         let rotating = try Self.run(["--config", config, "--policy", "rotating.yml"], stdin: Self.flow, in: dir)
-        #expect(rotating.status == 78 && rotating.stderr.contains("rotating.yml: 'rotation' needs an epoch key store"))
+        #expect(rotating.status == 78 && rotating.stderr.contains("rotates keys (daily) but the config names no 'key_store'"))
         #expect(rotating.stdout == "")
+    }
+
+    @Test func keyRotationAcrossSimulatedDates() throws {
+        let dir = try Self.scratchDirectory()
+        try Data("name: rot\nrotation:\n  period: daily\n  retain: 2\n".utf8).write(to: dir.appendingPathComponent("rot.yml"))
+        let config = try Self.writeConfig("secret: \(Self.vectorSecret)\nkey_store: keys\npolicy: rot.yml\ntimezone: UTC\n", in: dir)
+        func rotate(_ now: String) throws -> Result { try Self.run(["keys", "rotate", "--config", config, "--now", now], in: dir) }
+        func files() throws -> [String] {
+            try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("keys").path).sorted()
+        }
+        let first = try rotate("2026-03-03T10:00:00Z")
+        #expect(first.status == 0 && first.stdout.contains("for epoch 2026-03-03") && first.stdout.contains("for epoch 2026-03-04"))
+        #expect(try files() == ["2026-03-03.key", "2026-03-04.key"])
+        let mode = try FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent("keys/2026-03-03.key").path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        let again = try rotate("2026-03-03T10:00:00Z")
+        #expect(again.status == 0 && again.stdout.hasPrefix("keys: nothing to do"))
+        #expect(try files() == ["2026-03-03.key", "2026-03-04.key"])
+
+        // Records of the third use the third's key; the same input gives the same output.
+        let log = "Mar  3 09:00:01 mx postfix/smtp[2]: 4104E3D: to=<b@example.net>, relay=none, delay=1, delays=0/0/1/0, dsn=4.4.1, status=deferred (x)\n"
+        let before = try Self.run(["--config", config, "--year", "2026"], stdin: log, in: dir)
+        let repeated = try Self.run(["--config", config, "--year", "2026"], stdin: log, in: dir)
+        #expect(before.status == 0 && before.stdout == repeated.stdout)
+        let list = try Self.run(["keys", "list", "--config", config, "--now", "2026-03-04T10:00:00Z"], in: dir)
+        #expect(list.stdout.contains("daily  2026-03-03  created 1 day(s) ago"))
+        let secrets = try ["2026-03-03", "2026-03-04"].map { epoch in
+            try String(contentsOf: dir.appendingPathComponent("keys/\(epoch).key"), encoding: .utf8)
+                .split(separator: "\n").first { $0.hasPrefix("secret:") }!.dropFirst(9).dropLast()
+        }
+        for secret in secrets {
+            #expect(!list.stdout.contains(secret) && !first.stdout.contains(secret) && !before.stdout.contains(secret))
+        }
+
+        // Two days on, the third's key is destroyed, and its records are refused.
+        let later = try rotate("2026-03-05T10:00:00Z")
+        #expect(later.stdout.contains("destroyed key for epoch 2026-03-03"))
+        #expect(try files() == ["2026-03-04.key", "2026-03-05.key", "2026-03-06.key"])
+        let refused = try Self.run(["--config", config, "--year", "2026"], stdin: log, in: dir)
+        #expect(refused.status == 78 && refused.stderr.contains("no key for epoch 2026-03-03"))
+    }
+
+    @Test func importKeepsAnOldSecretForAnEpoch() throws {
+        let dir = try Self.scratchDirectory()
+        try Data("rotation:\n  period: monthly\n  retain: 3\n".utf8).write(to: dir.appendingPathComponent("rot.yml"))
+        let config = try Self.writeConfig("secret: \(Self.vectorSecret)\nkey_store: keys\npolicy: rot.yml\n", in: dir)
+        let imported = try Self.run(["keys", "import", "--config", config, "--now", "2026-03-10T00:00:00Z"], in: dir)
+        #expect(imported.status == 0 && imported.stdout.contains("key 62f095e8) for epoch 2026-03"))
+        let log = "Mar  3 09:00:01 mx postfix/smtp[2]: 4104E3D: to=<elijah@riseup.net>, relay=none, delay=1, delays=0/0/1/0, dsn=4.4.1, status=deferred (x)\n"
+        let out = try Self.run(["--config", config, "--year", "2026", "--timezone", "UTC"], stdin: log, in: dir)
+        #expect(out.stdout.contains("\"recipient\":\"eb0d511bf7f469785f1f1dc61af78445@a572c4b0d254029fd8cd7fe058e939bd\""))
     }
 }

@@ -15,6 +15,8 @@ public struct Config: Equatable {
     public var correlation = Correlator.Options()
     /// The policy file (`policy`), as written; a relative path is relative to the config file.
     public var policyPath: String?
+    /// The epoch key store directory (`key_store`), as written; relative to the config file.
+    public var keyStorePath: String?
 
     /// Secrets shorter than this are refused: they could be guessed offline.
     public static let minimumSecretLength = 30
@@ -23,7 +25,7 @@ public struct Config: Equatable {
     /// Every key the file may hold; anything else is an error, never ignored.
     public static let knownKeys = [
         "secret", "hash_bytes", "lowercase_local_part", "recipient_delimiter", "year", "timezone", "local_domains",
-        "max_age", "max_open_messages", "policy",
+        "max_age", "max_open_messages", "policy", "key_store",
     ]
 
     public init(secret: String, pseudonyms: PseudonymOptions = PseudonymOptions()) {
@@ -100,6 +102,11 @@ public struct Config: Equatable {
                     throw ConfigError(path: path, line: valueLine, reason: "'year' must be a year such as 2026")
                 }
                 config.year = year
+            case "key_store":
+                guard !scalar.string.isEmpty else {
+                    throw ConfigError(path: path, line: valueLine, reason: "'key_store' must be the path of a directory")
+                }
+                config.keyStorePath = scalar.string
             case "policy":
                 guard !scalar.string.isEmpty else {
                     throw ConfigError(path: path, line: valueLine, reason: "'policy' must be the path of a policy file")

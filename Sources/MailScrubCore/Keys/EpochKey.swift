@@ -1,0 +1,100 @@
+import Yams
+
+/// One epoch's key as the key store holds it (a small YAML file, mode 0600). The secret
+/// is used exactly like a config `secret` (scheme v1: S = its UTF-8 bytes), so the key
+/// id and pseudonyms can be recomputed from it alone.
+public struct EpochKey: Equatable, Sendable {
+    public var epoch: String
+    public var period: Policy.Period
+    public var created: LogTime
+    public var secret: String
+
+    public init(epoch: String, period: Policy.Period, created: LogTime, secret: String) {
+        self.epoch = epoch
+        self.period = period
+        self.created = created
+        self.secret = secret
+    }
+
+    /// The file name of an epoch's key in the store.
+    public static func fileName(_ epoch: String) -> String { "\(epoch).key" }
+
+    /// The file text.
+    public var text: String {
+        var stamp: [UInt8] = []
+        created.appendRFC3339(to: &stamp)
+        return """
+            # mailscrub epoch key. Private: it can test guesses against every pseudonym of
+            # its epoch. Never copy it off this machine; rotation destroys it when retired.
+            epoch: "\(epoch)"
+            period: \(period.rawValue)
+            created: "\(String(decoding: stamp, as: UTF8.self))"
+            secret: "\(secret)"
+
+            """
+    }
+
+    /// Parses a key file; errors name the file and line, never the secret.
+    public static func parse(_ text: String, path: String) throws(ConfigError) -> EpochKey {
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: text)
+        } catch {
+            throw ConfigError(path: path, line: (error as? YamlError).flatMap(Config.yamlLine), reason: "key file is not valid YAML")
+        }
+        guard let mapping = node?.mapping else { throw ConfigError(path: path, reason: "key file is not a mapping") }
+        func value(_ key: String) throws(ConfigError) -> String {
+            guard let v = mapping[Node(key)]?.scalar?.string, !v.isEmpty else {
+                throw ConfigError(path: path, reason: "key file has no '\(key)'")
+            }
+            return v
+        }
+        let epoch = try value("epoch")
+        guard let period = Policy.Period(rawValue: try value("period")) else {
+            throw ConfigError(path: path, reason: "key file has an unknown 'period'")
+        }
+        let createdText = Array(try value("created").utf8)
+        var clock = SyslogClock(fixedYear: nil, anchorYear: 1970, anchorMonth: 1, zoneOffset: { _ in 0 })
+        guard let created = createdText.withUnsafeBytes({ clock.time($0, 0..<$0.count) }) else {
+            throw ConfigError(path: path, reason: "key file has an unreadable 'created' time")
+        }
+        let secret = try value("secret")
+        guard secret.count >= Config.minimumSecretLength else {
+            throw ConfigError(path: path, reason: "key file's secret is shorter than \(Config.minimumSecretLength) characters")
+        }
+        return EpochKey(epoch: epoch, period: period, created: created, secret: secret)
+    }
+}
+
+/// What `mailscrub keys rotate` does at `now`: create the key of the current epoch (and
+/// of the next one when it starts within a day), and destroy keys older than the
+/// `retain` most recent epochs. Pure, so rotation can be tested across simulated dates;
+/// running it again after carrying it out yields an empty plan.
+public struct RotationPlan: Equatable, Sendable {
+    /// Epochs to create a key for.
+    public var create: [String]
+    /// Epochs whose keys are to be destroyed.
+    public var destroy: [String]
+
+    public var isEmpty: Bool { create.isEmpty && destroy.isEmpty }
+
+    public static func make(existing: [String], now: LogTime, rotation: Policy.Rotation) -> RotationPlan {
+        let period = rotation.period
+        var wanted = [Epoch.label(now, period)]
+        if let next = Epoch.next(now, period), next.seconds - now.seconds <= 86_400 {
+            wanted.append(Epoch.label(next, period))
+        }
+        // The retained epochs: the current one and the ones before it, `retain` in all.
+        var retained = [Epoch.label(now, period)]
+        var cursor = now
+        while retained.count < rotation.retain, let previous = Epoch.previous(cursor, period) {
+            retained.append(Epoch.label(previous, period))
+            cursor = previous
+        }
+        // Safe to force unwrap: `retained` starts with one element.
+        let oldestKept = retained.last!
+        let destroy = period == .never ? [] : existing.filter { $0 < oldestKept }.sorted()
+        let create = wanted.filter { !existing.contains($0) }
+        return RotationPlan(create: create, destroy: destroy)
+    }
+}

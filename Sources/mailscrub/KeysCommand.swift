@@ -1,0 +1,129 @@
+import ArgumentParser
+import Foundation
+import MailScrubCore
+
+/// `mailscrub keys …`: the epoch key store of a rotating policy.
+struct KeysCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "keys",
+        abstract: "Manage the epoch keys of a rotating policy (rotate, list, import).",
+        subcommands: [Rotate.self, List.self, Import.self]
+    )
+
+    /// Options every keys subcommand takes.
+    struct Common: ParsableArguments {
+        @Option(help: "Config file (default: $MAILSCRUB_CONFIG, else config/mailscrub.yml).")
+        var config: String?
+
+        @Option(help: "Policy file (default: config 'policy').")
+        var policy: String?
+
+        @Option(help: "Act as if it were this time (RFC 3339), for tests and backfills.")
+        var now: String?
+
+        func setup() throws -> (ConfigLoader.Setup, KeyStoreDirectory, LogTime) {
+            let setup = try ConfigLoader.setup(explicit: config, policyPath: policy)
+            guard setup.config != nil else { throw Failure(.config, "keys need a config with 'key_store'; run 'mailscrub keygen' first") }
+            guard let store = setup.keyStore else { throw Failure(.config, "\(setup.configPath ?? "config"): no 'key_store' set") }
+            var time = LogTime(seconds: Int64(Date().timeIntervalSince1970))
+            if let now {
+                var clock = SyslogClock(fixedYear: nil, anchorYear: 1970, anchorMonth: 1, zoneOffset: { _ in 0 })
+                guard let parsed = Array(now.utf8).withUnsafeBytes({ clock.time($0, 0..<$0.count) }) else {
+                    throw Failure(.usage, "--now must be an RFC 3339 time such as 2026-11-24T03:00:00Z")
+                }
+                time = parsed
+            }
+            return (setup, store, time)
+        }
+    }
+
+    struct Rotate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create the current epoch's key (and the next one's when due within a day); destroy keys older than 'retain' epochs.",
+            discussion: "Prints what it did, never a secret. Running it again changes nothing. Exit status 0 on success, non-zero on any failure, so cron can alert."
+        )
+
+        @OptionGroup var common: Common
+
+        @Flag(help: "Print what would be done, and do nothing.")
+        var dryRun = false
+
+        func run() throws {
+            try reportingFailures {
+                let (setup, store, now) = try common.setup()
+                let rotation = setup.policy.rotation
+                guard rotation.period != .never else {
+                    throw Failure(.config, "policy '\(setup.policy.name)' does not rotate keys (rotation period: never)")
+                }
+                try store.create()
+                try store.checkPermissions()
+                let existing = try store.keys().filter { $0.period == rotation.period }.map(\.epoch)
+                let plan = RotationPlan.make(existing: existing, now: now, rotation: rotation)
+                if plan.isEmpty { print("keys: nothing to do (\(existing.count) key(s), \(rotation.period.rawValue), retain \(rotation.retain))") }
+                for epoch in plan.create {
+                    var bytes = try ConfigLoader.randomKey()
+                    defer { wipe(&bytes) }
+                    let key = EpochKey(epoch: epoch, period: rotation.period, created: now, secret: Base64URL.encode(bytes))
+                    if dryRun {
+                        print("would create a key for epoch \(epoch)")
+                    } else {
+                        try store.write(key)
+                        print("created key \(Pseudonymizer(secret: key.secret).keyID) for epoch \(epoch)")
+                    }
+                }
+                for epoch in plan.destroy {
+                    if !dryRun { try store.destroy(epoch) }
+                    print("\(dryRun ? "would destroy" : "destroyed") key for epoch \(epoch)")
+                }
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show key ids, epochs and ages; never secrets.")
+
+        @OptionGroup var common: Common
+
+        func run() throws {
+            try reportingFailures {
+                let (_, store, now) = try common.setup()
+                try store.checkPermissions()
+                let keys = try store.keys()
+                if keys.isEmpty { print("no keys in \(store.path)") }
+                for key in keys {
+                    let days = (now.seconds - key.created.seconds) / 86_400
+                    print("\(Pseudonymizer(secret: key.secret).keyID)  \(key.period.rawValue)  \(key.epoch)  created \(days) day(s) ago")
+                }
+            }
+        }
+    }
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Store the config's 'secret' as the key of an epoch (default: the current one), so old pseudonyms keep matching."
+        )
+
+        @OptionGroup var common: Common
+
+        @Option(help: "The epoch label, e.g. 2026-11-24, 2026-W48, 2026-11.")
+        var epoch: String?
+
+        func run() throws {
+            try reportingFailures {
+                let (setup, store, now) = try common.setup()
+                let period = setup.policy.rotation.period
+                guard period != .never, let config = setup.config else {
+                    throw Failure(.config, "policy '\(setup.policy.name)' does not rotate keys; nothing to import into")
+                }
+                let label = epoch ?? Epoch.label(now, period)
+                guard !label.isEmpty, label.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
+                    throw Failure(.usage, "--epoch must be an epoch label such as 2026-11-24, 2026-W48 or 2026-11")
+                }
+                try store.create()
+                try store.checkPermissions()
+                try store.write(EpochKey(epoch: label, period: period, created: now, secret: config.secret))
+                print("imported the config's secret (key \(Pseudonymizer(secret: config.secret).keyID)) for epoch \(label)")
+            }
+        }
+    }
+}
