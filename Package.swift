@@ -39,7 +39,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["mailscrub"]
+            dependencies: ["mailscrub", "MailScrubCore"]
         ),
     ]
 )

@@ -65,6 +65,9 @@ enum ConfigLoader {
         var configPath: String?
         var policy: Policy
         var options: PseudonymOptions
+        /// SHA-256 of the config and policy files as read, for run manifests.
+        var configDigest: String?
+        var policyDigest: String?
 
         /// The key store named by the config, relative to the config file.
         var keyStore: KeyStoreDirectory? {
@@ -76,12 +79,16 @@ enum ConfigLoader {
         let path = locate(explicit: explicit)
         let config = try path.map { try load(path: $0) }
         var policy = Policy.builtInDefault
+        var policyDigest: String?
         if let policyFile = policyFile(explicit: policyPath, config: config, configPath: path) {
             policy = try loadPolicy(path: policyFile)
+            policyDigest = SHA256Digest.hex(try readFile(policyFile, what: "policy"))
         }
         var options = config?.pseudonyms ?? PseudonymOptions()
         if let bytes = policy.hashBytes { options.hashBytes = bytes }
-        return Setup(config: config, configPath: path, policy: policy, options: options)
+        return Setup(
+            config: config, configPath: path, policy: policy, options: options,
+            configDigest: try path.map { SHA256Digest.hex(try readFile($0, what: "config")) }, policyDigest: policyDigest)
     }
 
     /// The keys for this run: the epoch keys of the key store when the policy rotates,

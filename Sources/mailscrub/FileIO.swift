@@ -69,10 +69,10 @@ struct InputFiles {
     }
 }
 
-/// Writes `text` to `path` atomically with mode 0600: a temporary file in the same
+/// Writes `text` to `path` atomically with `mode` (0600 unless said): a temporary file in the same
 /// directory is written, fsynced and then linked (no overwrite) or renamed (overwrite)
 /// into place, and the directory is fsynced. A reader never sees a partial file.
-func writeFileAtomically(_ text: String, to path: String, overwrite: Bool) throws {
+func writeFileAtomically(_ text: String, to path: String, overwrite: Bool, mode: mode_t = 0o600) throws {
     let slash = path.lastIndex(of: "/")
     let directory = slash.map { String(path[..<$0]) } ?? "."
     var template = Array("\(directory.isEmpty ? "/" : directory)/.mailscrub-XXXXXX".utf8CString)
@@ -84,7 +84,7 @@ func writeFileAtomically(_ text: String, to path: String, overwrite: Bool) throw
         close(fd)
         if !linked { unlink(temporary) }
     }
-    guard fchmod(fd, 0o600) == 0 else { throw Failure(.ioError, "\(path): cannot set mode 0600: \(errnoText())") }
+    guard fchmod(fd, mode) == 0 else { throw Failure(.ioError, "\(path): cannot set mode \(String(mode, radix: 8)): \(errnoText())") }
     var bytes = Array(text.utf8)
     try bytes.withUnsafeMutableBytes { try writeAll(fd: fd, $0.baseAddress!, $0.count) }
     for i in bytes.indices { bytes[i] = 0 }

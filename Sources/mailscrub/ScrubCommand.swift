@@ -37,6 +37,9 @@ struct ScrubCommand: ParsableCommand {
     @Flag(help: "Print counts to stderr at the end: lines by kind, records by status, evicted messages.")
     var stats = false
 
+    @Option(help: "Write a JSON manifest of this run (counts, digests, key ids, HMAC seal) to this file.")
+    var manifest: String?
+
     @Argument(help: "Log files to read in order; standard input when none (or '-').")
     var files: [String] = []
 
@@ -78,11 +81,17 @@ struct ScrubCommand: ParsableCommand {
             // record as soon as its line arrived, while a bulk run still writes in large blocks.
             pipeline.flushEachLine = lineBuffered
             let flushEachChunk = !standardOutputIsRegularFile()
+            let outputDigest = SHA256Digest()
+            var outputBytes = 0
+            var inputBytes = 0
             let sink: (UnsafeRawBufferPointer) throws -> Void = { block in
                 try writeAll(fd: 1, block.baseAddress!, block.count)
+                outputDigest.update(block)
+                outputBytes += block.count
             }
             do {
                 try InputFiles(paths: files).forEachChunk({ chunk in
+                    inputBytes += chunk.count
                     try pipeline.feed(chunk, sink: sink)
                     if flushEachChunk { try pipeline.flush(sink: sink) }
                 }, startOfFile: { modified in
@@ -102,6 +111,27 @@ struct ScrubCommand: ParsableCommand {
                     "mailscrub: \(pipeline.truncatedLineCount) line(s) longer than \(LineSplitter.defaultMaxLineLength) bytes were cut to that length")
             }
             if stats { StandardError.write(Self.statistics(pipeline)) }
+            if let manifest {
+                let now = LogTime(seconds: Int64(Date().timeIntervalSince1970))
+                var sealer: Pseudonymizer
+                if let used = keys.sealing {
+                    sealer = used
+                } else {
+                    do throws(KeyError) {
+                        sealer = try keys.pseudonymizer(for: now)
+                    } catch {
+                        throw Failure(.config, "cannot seal the manifest: \(error.description)")
+                    }
+                }
+                let text = RunManifest(
+                    version: MailScrubCommand.version, mode: emit.rawValue, inputBytes: inputBytes,
+                    inputLines: pipeline.lineCount, outputBytes: outputBytes, outputSHA256: outputDigest.finish(),
+                    recordsByStatus: pipeline.recordsByStatus, unrecognizedLines: pipeline.linesByKind[.unrecognized] ?? 0,
+                    evictedQueueIDs: pipeline.evictedMessages, keyIDs: Array(keys.keyIDsUsed), policy: setup.policy.name,
+                    policySHA256: setup.policyDigest, configSHA256: setup.configDigest
+                ).sealed(with: sealer)
+                try writeFileAtomically(String(decoding: text, as: UTF8.self), to: manifest, overwrite: true, mode: 0o644)
+            }
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import MailScrubCore
 import Testing
 
 /// End-to-end tests of the built `mailscrub` binary: exit codes, stderr, files, pipes.
@@ -350,5 +351,23 @@ import Testing
         let log = "Mar  3 09:00:01 mx postfix/smtp[2]: 4104E3D: to=<elijah@riseup.net>, relay=none, delay=1, delays=0/0/1/0, dsn=4.4.1, status=deferred (x)\n"
         let out = try Self.run(["--config", config, "--year", "2026", "--timezone", "UTC"], stdin: log, in: dir)
         #expect(out.stdout.contains("\"recipient\":\"eb0d511bf7f469785f1f1dc61af78445@a572c4b0d254029fd8cd7fe058e939bd\""))
+    }
+
+    @Test func manifestDescribesTheRun() throws {
+        let dir = try Self.scratchDirectory()
+        let config = try Self.writeConfig("secret: \(Self.vectorSecret)\n", in: dir)
+        let result = try Self.run(["--config", config, "--year", "2025", "--manifest", "run.json"], stdin: Self.flow + "junk\n", in: dir)
+        #expect(result.status == 0)
+        let data = try Data(contentsOf: dir.appendingPathComponent("run.json"))
+        let m = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(m["input_lines"] as? Int == 4 && m["unrecognized_lines"] as? Int == 1)
+        #expect(m["input_bytes"] as? Int == (Self.flow + "junk\n").utf8.count)
+        #expect((m["records_by_status"] as? [String: Int]) == ["sent": 1])
+        #expect(m["key_ids"] as? [String] == ["62f095e8"] && m["hmac_key_id"] as? String == "62f095e8")
+        #expect(m["output_bytes"] as? Int == result.stdout.utf8.count)
+        let digest = SHA256Digest.hex(Array(result.stdout.utf8))
+        #expect(m["output_sha256"] as? String == digest)
+        #expect((m["hmac"] as? String)?.count == 64)
+        #expect(!String(decoding: data, as: UTF8.self).contains("horse"))
     }
 }

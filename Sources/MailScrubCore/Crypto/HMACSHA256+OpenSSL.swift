@@ -97,3 +97,39 @@ public enum CryptoError: Error, Equatable {
     /// RAND_bytes failed: the system's random source is not available.
     case randomUnavailable
 }
+
+/// Streaming SHA-256 over OpenSSL's EVP digest, for manifests (output and file digests).
+public final class SHA256Digest {
+    private let context: OpaquePointer
+
+    public init() {
+        guard let context = EVP_MD_CTX_new(), EVP_DigestInit_ex(context, EVP_sha256(), nil) == 1 else {
+            fatalError("mailscrub: OpenSSL SHA-256 setup failed")
+        }
+        self.context = context
+    }
+
+    deinit { EVP_MD_CTX_free(context) }
+
+    public func update(_ bytes: UnsafeRawBufferPointer) {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+        guard EVP_DigestUpdate(context, base, bytes.count) == 1 else { fatalError("mailscrub: OpenSSL SHA-256 failed") }
+    }
+
+    /// The digest as lowercase hex; the object is spent afterwards.
+    public func finish() -> String {
+        var digest = [UInt8](repeating: 0, count: 32)
+        var length: UInt32 = 0
+        guard digest.withUnsafeMutableBufferPointer({ EVP_DigestFinal_ex(context, $0.baseAddress, &length) }) == 1 else {
+            fatalError("mailscrub: OpenSSL SHA-256 failed")
+        }
+        return digest.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+    }
+
+    /// SHA-256 of `bytes` as lowercase hex.
+    public static func hex(_ bytes: [UInt8]) -> String {
+        let d = SHA256Digest()
+        bytes.withUnsafeBytes { d.update($0) }
+        return d.finish()
+    }
+}

@@ -14,6 +14,7 @@ public final class EpochKeyRing: KeyRing {
     private var current: (start: LogTime, end: LogTime?, pseudonymizer: Pseudonymizer)?
     /// Key ids used so far, for run manifests.
     public private(set) var keyIDsUsed: Set<String> = []
+    public var sealing: Pseudonymizer? { current?.pseudonymizer }
 
     public init(period: Policy.Period, secrets: [String: [UInt8]], options: PseudonymOptions, policy: Policy) {
         self.period = period

@@ -6,6 +6,10 @@ public protocol KeyRing: AnyObject {
     /// The pseudonymizer of the epoch `time` falls in. Throws when that epoch's key does
     /// not exist (destroyed or never created): another key is never used instead.
     func pseudonymizer(for time: LogTime) throws(KeyError) -> Pseudonymizer
+    /// Key ids used so far (for run manifests).
+    var keyIDsUsed: Set<String> { get }
+    /// The key a run's manifest is sealed with: the fixed one, else the last one used.
+    var sealing: Pseudonymizer? { get }
 }
 
 /// A missing epoch key; the message names the epoch, never a secret.
@@ -28,4 +32,7 @@ public final class SingleKey: KeyRing {
         // Safe to force unwrap: always set in init.
         fixed!
     }
+
+    public var keyIDsUsed: Set<String> { fixed.map { [$0.keyID] } ?? [] }
+    public var sealing: Pseudonymizer? { fixed }
 }

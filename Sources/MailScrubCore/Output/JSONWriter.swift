@@ -3,7 +3,7 @@
 /// Strings are escaped per RFC 8259; bytes that are not well-formed UTF-8 become U+FFFD,
 /// so every line is valid JSON whatever the input held. Numbers are written only from
 /// text that is already a valid JSON number (see `appendNumber`).
-struct JSONWriter {
+enum JSONWriter {
     /// Appends `"…"` for the bytes in `range` of `b`.
     static func appendString(_ b: UnsafeRawBufferPointer, _ range: Range<Int>, to out: inout [UInt8]) {
         out.append(ASCII.quote)

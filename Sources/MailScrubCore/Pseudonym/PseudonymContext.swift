@@ -6,6 +6,8 @@ public enum PseudonymContext: Int, CaseIterable, Sendable {
     case messageID
     case ip
     case host
+    /// Not a pseudonym: the key of run manifests' HMAC.
+    case manifest
 
     /// The context name in the subkey derivation message `mailscrub/v1/<name>`.
     public var name: String {
@@ -15,6 +17,7 @@ public enum PseudonymContext: Int, CaseIterable, Sendable {
         case .messageID: "message-id"
         case .ip: "ip"
         case .host: "host"
+        case .manifest: "manifest"
         }
     }
 }

@@ -53,6 +53,12 @@ public final class Pseudonymizer {
         self.init(secret: bytes, options: options, policy: policy)
     }
 
+    /// Lowercase hex of the full HMAC-SHA256(K_manifest, body): the seal of a run manifest.
+    public func manifestMAC(_ body: [UInt8]) -> String {
+        let mac = contexts[PseudonymContext.manifest.rawValue].authenticate(body)
+        return String(decoding: Self.hex(mac), as: UTF8.self)
+    }
+
     /// Appends H_context(value) to `output`.
     public func appendHash(_ context: PseudonymContext, of value: UnsafeRawBufferPointer, to output: inout [UInt8]) {
         let slot = cache.slot(context, value)
