@@ -117,6 +117,9 @@ enum ConfigLoader {
                 "mailscrub: no config found (--config, $MAILSCRUB_CONFIG, \(defaultPath)); using a one-time random key: pseudonyms will not match any other run")
             return Pseudonymizer(secret: key, options: setup.options, policy: setup.policy)
         }
+        guard !config.secret.isEmpty else {
+            throw Failure(.config, "\(setup.configPath ?? "config"): no 'secret' set, and policy '\(setup.policy.name)' does not rotate keys from the key store")
+        }
         return Pseudonymizer(secret: config.secret, options: setup.options, policy: setup.policy)
     }
 

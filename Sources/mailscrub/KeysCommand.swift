@@ -115,6 +115,7 @@ struct KeysCommand: ParsableCommand {
                 guard period != .never, let config = setup.config else {
                     throw Failure(.config, "policy '\(setup.policy.name)' does not rotate keys; nothing to import into")
                 }
+                guard !config.secret.isEmpty else { throw Failure(.config, "the config has no 'secret' to import") }
                 let label = epoch ?? Epoch.label(now, period)
                 guard !label.isEmpty, label.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
                     throw Failure(.usage, "--epoch must be an epoch label such as 2026-11-24, 2026-W48 or 2026-11")

@@ -22,6 +22,8 @@ struct MailScrubCommand: ParsableCommand {
               mailscrub --emit events mail.log    one JSON object per line
               mailscrub hash alice@example.org    one person's pseudonym
               mailscrub verify deliveries.ndjson  check output before handing it off
+              mailscrub check                     what will leave, and weak choices
+              mailscrub keys rotate               new epoch key, retire old ones
 
             Exit status:
               0   success (also when the reader of the output goes away early)
@@ -33,7 +35,7 @@ struct MailScrubCommand: ParsableCommand {
               78  a configuration problem (missing secret, placeholder, permissions, YAML)
             """,
         version: version,
-        subcommands: [ScrubCommand.self, HashCommand.self, KeygenCommand.self, VerifyCommand.self, KeysCommand.self],
+        subcommands: [ScrubCommand.self, HashCommand.self, KeygenCommand.self, VerifyCommand.self, KeysCommand.self, CheckCommand.self],
         defaultSubcommand: ScrubCommand.self
     )
 }

@@ -370,4 +370,42 @@ import Testing
         #expect((m["hmac"] as? String)?.count == 64)
         #expect(!String(decoding: data, as: UTF8.self).contains("horse"))
     }
+
+    /// The shipped scheduled-run examples pass `check`, before and after the first rotation.
+    @Test func checkPassesOnTheScheduledExamples() throws {
+        let dir = try Self.scratchDirectory()
+        let examples = Self.repository.appendingPathComponent("config/scheduled")
+        for name in ["mailscrub.yml", "policy.yml", "mailscrub.service", "mailscrub.timer", "crontab"] {
+            let source = examples.appendingPathComponent(name).resolvingSymlinksInPath()
+            try FileManager.default.copyItem(at: source, to: dir.appendingPathComponent(name))
+        }
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: dir.appendingPathComponent("mailscrub.yml").path)
+        let config = dir.appendingPathComponent("mailscrub.yml").path
+        let before = try Self.run(["check", "--config", config, "--now", "2026-03-03T10:00:00Z"], in: dir)
+        #expect(before.status == 0 && before.stdout.contains("policy: scheduled") && before.stdout.contains("keys: rotate daily, keep 7"))
+        #expect(before.stdout.contains("'mailscrub keys rotate' creates it") && before.stdout.hasSuffix("result: ok (1 warning)\n"))
+        #expect(try Self.run(["keys", "rotate", "--config", config, "--now", "2026-03-03T10:00:00Z"], in: dir).status == 0)
+        let after = try Self.run(["check", "--config", config, "--now", "2026-03-03T10:00:00Z"], in: dir)
+        #expect(after.status == 0 && after.stdout.contains("2026-03-03  (current)") && after.stdout.hasSuffix("result: ok\n"))
+        // The service and cron job run exactly these subcommands.
+        let service = try String(contentsOf: dir.appendingPathComponent("mailscrub.service"), encoding: .utf8)
+        let cron = try String(contentsOf: dir.appendingPathComponent("crontab"), encoding: .utf8)
+        for text in [service, cron] {
+            #expect(text.contains("mailscrub keys rotate") && text.contains("--manifest") && text.contains("mailscrub verify"))
+        }
+    }
+
+    @Test func checkReportsWeakChoicesAndFailsOnErrors() throws {
+        let dir = try Self.scratchDirectory()
+        try Data("name: weak\nhash_bytes: 8\nclear_domains: [example.org]\n".utf8).write(to: dir.appendingPathComponent("weak.yml"))
+        let config = try Self.writeConfig("secret: \(Self.vectorSecret)\n", in: dir)
+        let weak = try Self.run(["check", "--config", config, "--policy", "weak.yml"], in: dir)
+        #expect(weak.status == 0 && weak.stdout.contains("below 12") && weak.stdout.contains("domains in clear: example.org"))
+        #expect(!weak.stdout.contains(Self.vectorSecret))
+        try Data("rotation:\n  period: weekly\n  retain: 4\n".utf8).write(to: dir.appendingPathComponent("rot.yml"))
+        let noStore = try Self.run(["check", "--config", config, "--policy", "rot.yml"], in: dir)
+        #expect(noStore.status == 78 && noStore.stderr.contains("names no 'key_store'"))
+        let missing = try Self.run(["check", "--config", dir.appendingPathComponent("nope.yml").path], in: dir)
+        #expect(missing.status == 78)
+    }
 }

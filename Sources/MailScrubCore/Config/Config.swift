@@ -3,7 +3,9 @@ import Yams
 /// The settings read from a mailscrub config file (YAML). See `ExampleConfig` for the
 /// documented example; every key is optional except `secret`.
 public struct Config: Equatable {
-    /// The secret the pseudonym keys derive from: at least `minimumSecretLength` characters.
+    /// The secret the pseudonym keys derive from: at least `minimumSecretLength` characters,
+    /// or empty when the config names a `key_store` and sets no secret (rotating policies
+    /// take their keys from the store).
     public var secret: String
     /// Pseudonym settings: `hash_bytes`, `lowercase_local_part`, `recipient_delimiter`.
     public var pseudonyms: PseudonymOptions
@@ -132,6 +134,11 @@ public struct Config: Equatable {
             }
         }
         guard let secret else {
+            // With a key store, a rotating policy's keys come from there instead.
+            if config.keyStorePath != nil {
+                config.pseudonyms = options
+                return config
+            }
             throw ConfigError(path: path, reason: "no 'secret' set; run 'mailscrub keygen' to create a config with one")
         }
         let secretLine = mapping.first { $0.key.scalar?.string == "secret" }.flatMap { line(of: $0.value) }

@@ -1,0 +1,119 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import ArgumentParser
+import Foundation
+import MailScrubCore
+
+/// `mailscrub check`: validates config, policy and key store, and says in plain words
+/// what will leave the building.
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Validate config, policy and key store; report what will leave and warn about weak choices.",
+        discussion: "Exits 0 when everything is valid (warnings included), 78 on any error."
+    )
+
+    @Option(help: "Config file (default: $MAILSCRUB_CONFIG, else config/mailscrub.yml).")
+    var config: String?
+
+    @Option(help: "Policy file (default: config 'policy', else the built-in default).")
+    var policy: String?
+
+    @Option(help: "Act as if it were this time (RFC 3339), to check the key of that epoch.")
+    var now: String?
+
+    func run() throws {
+        try reportingFailures {
+            guard ConfigLoader.locate(explicit: config) != nil else {
+                throw Failure(.config, "no config found (--config, $MAILSCRUB_CONFIG, \(ConfigLoader.defaultPath)); run 'mailscrub keygen'")
+            }
+            let setup = try ConfigLoader.setup(explicit: config, policyPath: policy)
+            let p = setup.policy
+            var warnings: [String] = []
+            var lines: [String] = []
+            lines.append("config: \(setup.configPath ?? "?") (valid, mode 0600 or stricter)")
+            let policyFile = ConfigLoader.policyFile(explicit: policy, config: setup.config, configPath: setup.configPath)
+            lines.append("policy: \(p.name) (\(policyFile ?? "built-in default"))")
+            let bytes = setup.options.hashBytes
+            lines.append("  addresses: local part and domain hashed apart (\(2 * bytes) hex characters each)"
+                + (setup.options.lowercaseLocalPart ? ", local parts lowercased" : "")
+                + (setup.options.recipientDelimiters.isEmpty ? "" : ", extensions after '\(String(decoding: setup.options.recipientDelimiters, as: UTF8.self))' cut"))
+            lines.append("  domains in clear: " + (p.clearDomains.isEmpty ? "none" : p.clearDomains.joined(separator: ", ")))
+            lines.append("  message-ids: hashed")
+            lines.append("  header values: address lists and message-id lists hashed; every other header (Subject included) replaced by its length")
+            lines.append("  IP addresses: " + Self.describe(p.ip))
+            lines.append("  client, relay and HELO hostnames: " + Self.describe(p.hostnames))
+            lines.append("  status and reply texts: " + (p.statusText == .keep ? "kept, after the fail-closed scan" : "removed"))
+            lines.append("  times: " + (p.timePrecision == .second ? "exact" : "rounded down to the \(p.timePrecision.rawValue)"))
+            lines.append("  sizes: " + (p.sizes == .exact ? "exact" : "power-of-two buckets"))
+            lines.append("  record fields left out: " + (p.droppedFields.isEmpty ? "none" : p.droppedFields.sorted().joined(separator: ", ")))
+            lines.append("  queue ids, syslog host, program names, status words, DSN codes: kept")
+
+            if bytes < 12 { warnings.append("hash length \(bytes) bytes is below 12: pseudonyms of large address sets may collide") }
+            if !p.clearDomains.isEmpty { warnings.append("clear_domains reveal which addresses belong to \(p.clearDomains.count) domain(s)") }
+            if p.hostnames == .keep { warnings.append("client and relay hostnames are kept: reverse-DNS names can identify small senders") }
+            if p.timePrecision == .second && p.sizes == .exact {
+                warnings.append("exact times and sizes can link records to a party's own logs; consider policy/strict.yml for unknown recipients")
+            }
+
+            if p.rotation.period == .never {
+                lines.append("keys: one secret from the config (key id \(try ConfigLoader.pseudonymizer(setup).keyID)); no rotation")
+            } else {
+                guard let store = setup.keyStore else {
+                    throw Failure(.config, "policy '\(p.name)' rotates keys but the config names no 'key_store'")
+                }
+                lines.append("keys: rotate \(p.rotation.period.rawValue), keep \(p.rotation.retain); key store \(store.path)")
+                var info = stat()
+                if stat(store.path, &info) != 0 {
+                    warnings.append("key store \(store.path) does not exist yet; 'mailscrub keys rotate' creates it")
+                } else {
+                    try store.checkPermissions()
+                    let keys = try store.keys()
+                    let time = try Self.time(now)
+                    let current = Epoch.label(time, p.rotation.period)
+                    for key in keys {
+                        lines.append("  \(Pseudonymizer(secret: key.secret).keyID)  \(key.period.rawValue)  \(key.epoch)\(key.epoch == current ? "  (current)" : "")")
+                    }
+                    if !keys.contains(where: { $0.epoch == current && $0.period == p.rotation.period }) {
+                        warnings.append("no key for the current epoch \(current): run 'mailscrub keys rotate' before processing")
+                    }
+                }
+            }
+            for line in lines { print(line) }
+            if !warnings.isEmpty {
+                print("warnings:")
+                for warning in warnings { print("  - \(warning)") }
+            }
+            print("result: ok" + (warnings.isEmpty ? "" : " (\(warnings.count) warning\(warnings.count == 1 ? "" : "s"))"))
+        }
+    }
+
+    static func describe(_ ip: Policy.IPTreatment) -> String {
+        switch ip {
+        case .hash: "hashed"
+        case .truncate: "cut to their /24 or /48, then hashed"
+        case .zero: "replaced by 0.0.0.0 or ::"
+        case .drop: "removed"
+        }
+    }
+
+    static func describe(_ hostnames: Policy.HostnameTreatment) -> String {
+        switch hostnames {
+        case .keep: "kept in clear"
+        case .hash: "hashed"
+        case .drop: "removed"
+        }
+    }
+
+    static func time(_ text: String?) throws -> LogTime {
+        guard let text else { return LogTime(seconds: Int64(Date().timeIntervalSince1970)) }
+        var clock = SyslogClock(fixedYear: nil, anchorYear: 1970, anchorMonth: 1, zoneOffset: { _ in 0 })
+        guard let time = Array(text.utf8).withUnsafeBytes({ clock.time($0, 0..<$0.count) }) else {
+            throw Failure(.usage, "--now must be an RFC 3339 time such as 2026-11-24T03:00:00Z")
+        }
+        return time
+    }
+}
