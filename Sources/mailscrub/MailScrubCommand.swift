@@ -32,7 +32,8 @@ struct MailScrubCommand: ParsableCommand {
               66  an input file could not be opened
               73  'keygen' would overwrite an existing file (use --force)
               74  a read or write error
-              78  a configuration problem (missing secret, placeholder, permissions, YAML)
+              78  a configuration problem (secret, permissions, YAML, policy, key store),
+                  or no key for a line's epoch
             """,
         version: version,
         subcommands: [ScrubCommand.self, HashCommand.self, KeygenCommand.self, VerifyCommand.self, KeysCommand.self, CheckCommand.self],

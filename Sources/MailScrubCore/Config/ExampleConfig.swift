@@ -58,6 +58,16 @@ max_age: 7d
 # forgotten first. Bounds memory on endless or broken input.
 max_open_messages: 200000
 
+# --- Policy and keys ---
+
+# The privacy policy: what leaves, and whether keys rotate. Default: the built-in
+# policy (the same as policy/default.yml). Relative to this file's folder.
+# policy: ../policy/strict.yml
+
+# Directory of epoch keys, for policies with rotation (see 'mailscrub keys').
+# With a key store, 'secret' may be left out. Relative to this file's folder.
+# key_store: keys
+
 """
 
     /// The example with the placeholder replaced by `secret` (quoted for YAML).
