@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import MailScrubCore
 
 /// `mailscrub hash VALUE…`: the pseudonym of each value, one per line, e.g. to find one
@@ -25,6 +26,9 @@ struct HashCommand: ParsableCommand {
     @Option(help: "Policy file (hash length and clear domains; default: config 'policy').")
     var policy: String?
 
+    @Option(help: "With a rotating policy: the epoch whose key to use (default: the current one), e.g. 2026-11-24.")
+    var epoch: String?
+
     @Option(name: .customLong("as"), help: "What the values are: auto, address, message-id, ip or host.")
     var kind: Kind = .auto
 
@@ -37,11 +41,24 @@ struct HashCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let p = try ConfigLoader.pseudonymizer(try ConfigLoader.setup(explicit: config, policyPath: policy))
+            let setup = try ConfigLoader.setup(explicit: config, policyPath: policy)
+            let p = try Self.pseudonymizer(setup, epoch: epoch)
             for value in values {
                 print(pseudonym(of: value, with: p))
             }
         }
+    }
+
+    /// The config's key, or with a rotating policy the key of `epoch` (default: now's epoch).
+    static func pseudonymizer(_ setup: ConfigLoader.Setup, epoch: String?) throws -> Pseudonymizer {
+        let period = setup.policy.rotation.period
+        guard period != .never, let store = setup.keyStore else { return try ConfigLoader.pseudonymizer(setup) }
+        try store.checkPermissions()
+        let label = epoch ?? Epoch.label(LogTime(seconds: Int64(Date().timeIntervalSince1970)), period)
+        guard let key = try store.keys().first(where: { $0.epoch == label && $0.period == period }) else {
+            throw Failure(.config, KeyError(epoch: label).description)
+        }
+        return Pseudonymizer(secret: key.secret, options: setup.options, policy: setup.policy)
     }
 
     private func pseudonym(of value: String, with p: Pseudonymizer) -> String {

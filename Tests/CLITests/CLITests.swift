@@ -351,6 +351,10 @@ import Testing
         let log = "Mar  3 09:00:01 mx postfix/smtp[2]: 4104E3D: to=<elijah@riseup.net>, relay=none, delay=1, delays=0/0/1/0, dsn=4.4.1, status=deferred (x)\n"
         let out = try Self.run(["--config", config, "--year", "2026", "--timezone", "UTC"], stdin: log, in: dir)
         #expect(out.stdout.contains("\"recipient\":\"eb0d511bf7f469785f1f1dc61af78445@a572c4b0d254029fd8cd7fe058e939bd\""))
+        let hash = try Self.run(["hash", "--config", config, "--epoch", "2026-03", "elijah@riseup.net"], in: dir)
+        #expect(hash.stdout == "eb0d511bf7f469785f1f1dc61af78445@a572c4b0d254029fd8cd7fe058e939bd\n")
+        let gone = try Self.run(["hash", "--config", config, "--epoch", "2026-01", "elijah@riseup.net"], in: dir)
+        #expect(gone.status == 78 && gone.stderr.contains("no key for epoch 2026-01"))
     }
 
     @Test func manifestDescribesTheRun() throws {

@@ -15,6 +15,11 @@ public protocol KeyRing: AnyObject {
 /// A missing epoch key; the message names the epoch, never a secret.
 public struct KeyError: Error, Equatable, CustomStringConvertible {
     public var epoch: String
+
+    public init(epoch: String) {
+        self.epoch = epoch
+    }
+
     public var description: String {
         "no key for epoch \(epoch): it was destroyed by rotation or never created; refusing to use another key"
     }
