@@ -81,12 +81,13 @@ struct ScrubCommand: ParsableCommand {
             // record as soon as its line arrived, while a bulk run still writes in large blocks.
             pipeline.flushEachLine = lineBuffered
             let flushEachChunk = !standardOutputIsRegularFile()
-            let outputDigest = SHA256Digest()
+            // The output digest costs a pass over every byte written: only for manifests.
+            let outputDigest = manifest == nil ? nil : SHA256Digest()
             var outputBytes = 0
             var inputBytes = 0
             let sink: (UnsafeRawBufferPointer) throws -> Void = { block in
                 try writeAll(fd: 1, block.baseAddress!, block.count)
-                outputDigest.update(block)
+                outputDigest?.update(block)
                 outputBytes += block.count
             }
             do {
@@ -111,7 +112,7 @@ struct ScrubCommand: ParsableCommand {
                     "mailscrub: \(pipeline.truncatedLineCount) line(s) longer than \(LineSplitter.defaultMaxLineLength) bytes were cut to that length")
             }
             if stats { StandardError.write(Self.statistics(pipeline)) }
-            if let manifest {
+            if let manifest, let outputDigest {
                 let now = LogTime(seconds: Int64(Date().timeIntervalSince1970))
                 var sealer: Pseudonymizer
                 if let used = keys.sealing {

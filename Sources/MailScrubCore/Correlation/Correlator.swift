@@ -337,7 +337,7 @@ public final class Correlator {
     }
 
     private func write(_ record: DeliveryRecord, into out: inout [UInt8], _ p: Pseudonymizer) {
-        record.encode(into: &out, policy: p.policy)
+        record.encode(into: &out, dropped: p.policy.droppedFieldMask, precision: p.policy.timePrecision, sizes: p.policy.sizes)
         recordsByStatus[String(decoding: record.status, as: UTF8.self), default: 0] += 1
     }
 

@@ -38,8 +38,12 @@ public struct Policy: Equatable, Sendable {
     public var statusText = TextTreatment.keep
     /// Domains written in clear in address pseudonyms (`H_local@example.org`); lowercase.
     public var clearDomains: [String] = []
-    /// Record fields that are left out of records.
-    public var droppedFields: Set<String> = []
+    /// Record fields that are left out of records: bit i stands for `recordFields[i]`.
+    public var droppedFieldMask: UInt64 = 0
+    /// The names of the fields left out.
+    public var droppedFields: Set<String> {
+        Set(Self.recordFields.enumerated().filter { droppedFieldMask & (1 << $0.offset) != 0 }.map(\.element))
+    }
     public var rotation = Rotation(period: .never, retain: 1)
 
     /// Today's behaviour: addresses, message-ids and IPs hashed, hostnames kept, exact
@@ -50,8 +54,8 @@ public struct Policy: Equatable, Sendable {
         self.name = name
     }
 
-    /// Record fields a policy may name, and which of them can only be hashed or dropped
-    /// (they are pseudonyms: a policy cannot put the raw value back).
+    /// Record fields a policy may name, in the order records write them, and which of them
+    /// can only be hashed or dropped (they are pseudonyms: a policy cannot put the raw value back).
     public static let recordFields = [
         "host", "queue_id", "previous_queue_id", "next_queue_id", "notification_for", "message_id",
         "resent_message_id", "re_message_id", "first_seen_at", "logged_at", "date", "sent_at", "received_at",
@@ -146,7 +150,8 @@ public struct Policy: Equatable, Sendable {
                         throw ConfigError(path: path, line: fieldLine, reason: "field '\(field)' must be keep, hash or drop")
                     }
                     switch action {
-                    case "drop": policy.droppedFields.insert(field)
+                    // Safe to force unwrap: `recordFields.contains(field)` was checked above.
+                    case "drop": policy.droppedFieldMask |= 1 << recordFields.firstIndex(of: field)!
                     case "hash" where pseudonymFields.contains(field): break
                     case "keep" where !pseudonymFields.contains(field): break
                     case "keep", "hash":

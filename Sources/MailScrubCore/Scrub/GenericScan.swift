@@ -126,7 +126,10 @@ enum GenericScan {
            let open = b.lastIndex(of: ASCII.quote, from: lowerLimit, to: start - 1) {
             start = open
         } else {
-            while start > lowerLimit, ASCII.localPartTable[Int(b[start - 1])] { start -= 1 }
+            let local = ASCII.localPartTable  // one lazy-global access per address, not per byte
+            local.withUnsafeBufferPointer { t in
+                while start > lowerLimit, t[Int(b[start - 1])] { start -= 1 }
+            }
             // `sender=alice@example.org`: the key is not part of the local part.
             if let equals = b.firstIndex(of: ASCII.equals, from: start, to: at) {
                 for key in addressKeys where b.matchesWhole(key, start..<equals) {
@@ -139,7 +142,8 @@ enum GenericScan {
         if stop < end, b[stop] == ASCII.leftBracket {
             stop = (b.firstIndex(of: ASCII.rightBracket, from: stop, to: end) ?? (end - 1)) + 1
         } else {
-            while stop < end, ASCII.domainTable[Int(b[stop])] {
+            let domain = ASCII.domainTable
+            while stop < end, domain.withUnsafeBufferPointer({ $0[Int(b[stop])] }) {
                 // Non-ASCII continues an IDN only as well-formed UTF-8; junk bytes end the domain.
                 if b[stop] >= 0x80 {
                     guard let length = UTF8Sequence.length(b, at: stop, end: end) else { break }

@@ -42,9 +42,8 @@ public final class LineScrubber {
         if fieldsStart < fieldsEnd {
             FieldRules.claims(line, in: fieldsStart..<fieldsEnd, into: &claims)
         }
-        let policy = pseudonymizer.policy
-        if policy.hostnames != .keep { hostnames(line, from: header.messageStart) }
-        if policy.statusText == .drop { statusText(line) }
+        if pseudonymizer.policy.hostnames != .keep { hostnames(line, from: header.messageStart) }
+        if pseudonymizer.policy.statusText == .drop { statusText(line) }
         sortAndTrimClaims()
 
         var position = 0

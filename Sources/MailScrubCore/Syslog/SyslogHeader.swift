@@ -43,7 +43,9 @@ public struct SyslogHeader: Equatable, Sendable {
             while tokenEnd < end, line[tokenEnd] != ASCII.space { tokenEnd += 1 }
             var next = tokenEnd
             while next < end, line[next] == ASCII.space { next += 1 }
-            guard tokenEnd > i, (i..<tokenEnd).allSatisfy({ hostTable[Int(line[$0])] }), let tag = tag(line, at: next) else {
+            let hostBytes = hostTable  // one lazy-global access, not one per byte
+        guard tokenEnd > i, hostBytes.withUnsafeBufferPointer({ t in (i..<tokenEnd).allSatisfy { t[Int(line[$0])] } }),
+              let tag = tag(line, at: next) else {
             return .unparsed
         }
             header.host = i..<tokenEnd
