@@ -16,26 +16,22 @@ struct CheckCommand: ParsableCommand {
         discussion: "Exits 0 when everything is valid (warnings included), 78 on any error."
     )
 
-    @Option(help: "Config file (default: $MAILSCRUB_CONFIG, else config/mailscrub.yml).")
-    var config: String?
-
-    @Option(help: "Policy file (default: config 'policy', else the built-in default).")
-    var policy: String?
+    @OptionGroup var options: ConfigOptions
 
     @Option(help: "Act as if it were this time (RFC 3339), to check the key of that epoch.")
     var now: String?
 
     func run() throws {
         try reportingFailures {
-            guard ConfigLoader.locate(explicit: config) != nil else {
+            guard ConfigLoader.locate(explicit: options.config) != nil else {
                 throw Failure(.config, "no config found (--config, $MAILSCRUB_CONFIG, \(ConfigLoader.defaultPath)); run 'mailscrub keygen'")
             }
-            let setup = try ConfigLoader.setup(explicit: config, policyPath: policy)
+            let setup = try options.setup()
             let p = setup.policy
             var warnings: [String] = []
             var lines: [String] = []
             lines.append("config: \(setup.configPath ?? "?") (valid, mode 0600 or stricter)")
-            let policyFile = ConfigLoader.policyFile(explicit: policy, config: setup.config, configPath: setup.configPath)
+            let policyFile = ConfigLoader.policyFile(explicit: options.policy, config: setup.config, configPath: setup.configPath)
             lines.append("policy: \(p.name) (\(policyFile ?? "built-in default"))")
             let bytes = setup.options.hashBytes
             lines.append("  addresses: local part and domain hashed apart (\(2 * bytes) hex characters each)"
@@ -72,7 +68,7 @@ struct CheckCommand: ParsableCommand {
                 } else {
                     try store.checkPermissions()
                     let keys = try store.keys()
-                    let time = try Self.time(now)
+                    let time = try currentTime(now)
                     let current = Epoch.label(time, p.rotation.period)
                     for key in keys {
                         lines.append("  \(Pseudonymizer(secret: key.secret).keyID)  \(key.period.rawValue)  \(key.epoch)\(key.epoch == current ? "  (current)" : "")")
@@ -106,14 +102,5 @@ struct CheckCommand: ParsableCommand {
         case .hash: "hashed"
         case .drop: "removed"
         }
-    }
-
-    static func time(_ text: String?) throws -> LogTime {
-        guard let text else { return LogTime(seconds: Int64(Date().timeIntervalSince1970)) }
-        var clock = SyslogClock(fixedYear: nil, anchorYear: 1970, anchorMonth: 1, zoneOffset: { _ in 0 })
-        guard let time = Array(text.utf8).withUnsafeBytes({ clock.time($0, 0..<$0.count) }) else {
-            throw Failure(.usage, "--now must be an RFC 3339 time such as 2026-11-24T03:00:00Z")
-        }
-        return time
     }
 }

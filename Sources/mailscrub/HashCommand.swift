@@ -20,11 +20,7 @@ struct HashCommand: ParsableCommand {
         case auto, address, messageID = "message-id", ip, host
     }
 
-    @Option(help: "Config file (default: $MAILSCRUB_CONFIG, else config/mailscrub.yml).")
-    var config: String?
-
-    @Option(help: "Policy file (hash length and clear domains; default: config 'policy').")
-    var policy: String?
+    @OptionGroup var options: ConfigOptions
 
     @Option(help: "With a rotating policy: the epoch whose key to use (default: the current one), e.g. 2026-11-24.")
     var epoch: String?
@@ -41,7 +37,7 @@ struct HashCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let setup = try ConfigLoader.setup(explicit: config, policyPath: policy)
+            let setup = try options.setup()
             let p = try Self.pseudonymizer(setup, epoch: epoch)
             for value in values {
                 print(pseudonym(of: value, with: p))
@@ -54,7 +50,7 @@ struct HashCommand: ParsableCommand {
         let period = setup.policy.rotation.period
         guard period != .never, let store = setup.keyStore else { return try ConfigLoader.pseudonymizer(setup) }
         try store.checkPermissions()
-        let label = epoch ?? Epoch.label(LogTime(seconds: Int64(Date().timeIntervalSince1970)), period)
+        let label = try epoch ?? Epoch.label(currentTime(nil), period)
         guard let key = try store.keys().first(where: { $0.epoch == label && $0.period == period }) else {
             throw Failure(.config, KeyError(epoch: label).description)
         }

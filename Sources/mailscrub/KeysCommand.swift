@@ -12,28 +12,16 @@ struct KeysCommand: ParsableCommand {
 
     /// Options every keys subcommand takes.
     struct Common: ParsableArguments {
-        @Option(help: "Config file (default: $MAILSCRUB_CONFIG, else config/mailscrub.yml).")
-        var config: String?
-
-        @Option(help: "Policy file (default: config 'policy').")
-        var policy: String?
+        @OptionGroup var options: ConfigOptions
 
         @Option(help: "Act as if it were this time (RFC 3339), for tests and backfills.")
         var now: String?
 
         func setup() throws -> (ConfigLoader.Setup, KeyStoreDirectory, LogTime) {
-            let setup = try ConfigLoader.setup(explicit: config, policyPath: policy)
+            let setup = try options.setup()
             guard setup.config != nil else { throw Failure(.config, "keys need a config with 'key_store'; run 'mailscrub keygen' first") }
             guard let store = setup.keyStore else { throw Failure(.config, "\(setup.configPath ?? "config"): no 'key_store' set") }
-            var time = LogTime(seconds: Int64(Date().timeIntervalSince1970))
-            if let now {
-                var clock = SyslogClock(fixedYear: nil, anchorYear: 1970, anchorMonth: 1, zoneOffset: { _ in 0 })
-                guard let parsed = Array(now.utf8).withUnsafeBytes({ clock.time($0, 0..<$0.count) }) else {
-                    throw Failure(.usage, "--now must be an RFC 3339 time such as 2026-11-24T03:00:00Z")
-                }
-                time = parsed
-            }
-            return (setup, store, time)
+            return (setup, store, try currentTime(now))
         }
     }
 

@@ -16,11 +16,7 @@ struct ScrubCommand: ParsableCommand {
         abstract: "Pseudonymize Postfix logs (the default when no subcommand is named)."
     )
 
-    @Option(help: "Config file (default: $MAILSCRUB_CONFIG, else config/mailscrub.yml).")
-    var config: String?
-
-    @Option(help: "Policy file (default: config 'policy', else the built-in default policy).")
-    var policy: String?
+    @OptionGroup var options: ConfigOptions
 
     @Option(help: "Output: 'records' (one NDJSON object per delivery), 'events' (one per line) or 'lines' (the log, scrubbed).")
     var emit: Pipeline.Mode = .records
@@ -50,7 +46,7 @@ struct ScrubCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             signal(SIGPIPE, SIG_IGN)
-            let setup = try ConfigLoader.setup(explicit: config, policyPath: policy)
+            let setup = try options.setup()
             let keys = try ConfigLoader.keyRing(setup)
             let loaded = setup.config
             let zoneName = timezone ?? loaded?.timezone

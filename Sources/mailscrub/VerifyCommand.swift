@@ -15,11 +15,7 @@ struct VerifyCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "Config file, for hash_bytes (default: $MAILSCRUB_CONFIG, else config/mailscrub.yml).")
-    var config: String?
-
-    @Option(help: "Policy file, for its hash_bytes (default: config 'policy').")
-    var policy: String?
+    @OptionGroup var options: ConfigOptions
 
     @Option(help: "Pseudonym length in bytes, when there is no config (default 16).")
     var hashBytes: Int?
@@ -37,13 +33,8 @@ struct VerifyCommand: ParsableCommand {
         try reportingFailures {
             var bytes = hashBytes ?? 16
             if hashBytes == nil {
-                let configPath = ConfigLoader.locate(explicit: config)
-                let loaded = try configPath.map { try ConfigLoader.load(path: $0) }
-                bytes = loaded?.pseudonyms.hashBytes ?? 16
-                if let file = ConfigLoader.policyFile(explicit: policy, config: loaded, configPath: configPath),
-                   let n = try ConfigLoader.loadPolicy(path: file).hashBytes {
-                    bytes = n
-                }
+                // The config's hash_bytes, or the policy's when it sets one.
+                bytes = try options.setup().options.hashBytes
             }
             let verifier = OutputVerifier(hashBytes: bytes)
             var total = 0

@@ -1,0 +1,26 @@
+import ArgumentParser
+import Foundation
+import MailScrubCore
+
+/// The options that choose config and policy, shared by every subcommand that reads them.
+struct ConfigOptions: ParsableArguments {
+    @Option(help: "Config file (default: $MAILSCRUB_CONFIG, else config/mailscrub.yml).")
+    var config: String?
+
+    @Option(help: "Policy file (default: config 'policy', else the built-in default policy).")
+    var policy: String?
+
+    func setup() throws -> ConfigLoader.Setup {
+        try ConfigLoader.setup(explicit: config, policyPath: policy)
+    }
+}
+
+/// `--now` of `keys` and `check`: the given RFC 3339 time, else the system clock.
+func currentTime(_ text: String?) throws -> LogTime {
+    guard let text else { return LogTime(seconds: Int64(Date().timeIntervalSince1970)) }
+    var clock = SyslogClock(fixedYear: nil, anchorYear: 1970, anchorMonth: 1, zoneOffset: { _ in 0 })
+    guard let time = Array(text.utf8).withUnsafeBytes({ clock.time($0, 0..<$0.count) }) else {
+        throw Failure(.usage, "--now must be an RFC 3339 time such as 2026-11-24T03:00:00Z")
+    }
+    return time
+}
