@@ -18,8 +18,9 @@ enum ConfigLoader {
         return access(defaultPath, F_OK) == 0 ? defaultPath : nil
     }
 
-    /// Reads and validates the config at `path`, refusing one that group or others can access.
-    static func load(path: String) throws -> Config {
+    /// Reads and validates the config at `path`, refusing one that group or others can
+    /// access; also returns the SHA-256 of the bytes read, for run manifests.
+    static func load(path: String) throws -> (config: Config, digest: String) {
         var info = stat()
         guard stat(path, &info) == 0 else {
             throw Failure(.config, "\(path): cannot read config: \(errnoText())")
@@ -33,7 +34,7 @@ enum ConfigLoader {
             throw Failure(.config, "\(path): config is not valid UTF-8")
         }
         do {
-            return try Config.parse(text, path: path)
+            return (try Config.parse(text, path: path), SHA256Digest.hex(bytes))
         } catch {
             throw Failure(.config, error.description)
         }
@@ -77,18 +78,18 @@ enum ConfigLoader {
 
     static func setup(explicit: String?, policyPath: String?) throws -> Setup {
         let path = locate(explicit: explicit)
-        let config = try path.map { try load(path: $0) }
+        let loaded = try path.map { try load(path: $0) }
+        let config = loaded?.config
         var policy = Policy.builtInDefault
         var policyDigest: String?
         if let policyFile = policyFile(explicit: policyPath, config: config, configPath: path) {
-            policy = try loadPolicy(path: policyFile)
-            policyDigest = SHA256Digest.hex(try readFile(policyFile, what: "policy"))
+            (policy, policyDigest) = try loadPolicy(path: policyFile)
         }
         var options = config?.pseudonyms ?? PseudonymOptions()
         if let bytes = policy.hashBytes { options.hashBytes = bytes }
         return Setup(
             config: config, configPath: path, policy: policy, options: options,
-            configDigest: try path.map { SHA256Digest.hex(try readFile($0, what: "config")) }, policyDigest: policyDigest)
+            configDigest: loaded?.digest, policyDigest: policyDigest)
     }
 
     /// The keys for this run: the epoch keys of the key store when the policy rotates,
@@ -123,8 +124,8 @@ enum ConfigLoader {
         return Pseudonymizer(secret: config.secret, options: setup.options, policy: setup.policy)
     }
 
-    /// Reads and validates a policy file.
-    static func loadPolicy(path: String) throws -> Policy {
+    /// Reads and validates a policy file; also returns the SHA-256 of the bytes read.
+    static func loadPolicy(path: String) throws -> (policy: Policy, digest: String) {
         let bytes = try readFile(path, what: "policy")
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw Failure(.config, "\(path): policy is not valid UTF-8")
@@ -135,7 +136,7 @@ enum ConfigLoader {
         } catch {
             throw Failure(.config, error.description)
         }
-        return policy
+        return (policy, SHA256Digest.hex(bytes))
     }
 
     /// The policy to use: `explicit` (`--policy`), else the config's `policy`, which when
