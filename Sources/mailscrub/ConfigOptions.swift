@@ -18,8 +18,7 @@ struct ConfigOptions: ParsableArguments {
 /// `--now` of `keys` and `check`: the given RFC 3339 time, else the system clock.
 func currentTime(_ text: String?) throws -> LogTime {
     guard let text else { return LogTime(seconds: Int64(Date().timeIntervalSince1970)) }
-    var clock = SyslogClock(fixedYear: nil, anchorYear: 1970, anchorMonth: 1, zoneOffset: { _ in 0 })
-    guard let time = Array(text.utf8).withUnsafeBytes({ clock.time($0, 0..<$0.count) }) else {
+    guard let time = LogTime(rfc3339: text) else {
         throw Failure(.usage, "--now must be an RFC 3339 time such as 2026-11-24T03:00:00Z")
     }
     return time

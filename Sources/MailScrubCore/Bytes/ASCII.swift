@@ -54,6 +54,17 @@ enum ASCII {
     }
 
     static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    /// Lowercase hex of `bytes`.
+    static func hex<C: Collection<UInt8>>(_ bytes: C) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count * 2)
+        for b in bytes {
+            out.append(hexDigits[Int(b >> 4)])
+            out.append(hexDigits[Int(b & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
 }
 
 extension UnsafeRawBufferPointer {

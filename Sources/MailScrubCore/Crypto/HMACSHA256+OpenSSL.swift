@@ -123,7 +123,7 @@ public final class SHA256Digest {
         guard digest.withUnsafeMutableBufferPointer({ EVP_DigestFinal_ex(context, $0.baseAddress, &length) }) == 1 else {
             fatalError("mailscrub: OpenSSL SHA-256 failed")
         }
-        return digest.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+        return ASCII.hex(digest)
     }
 
     /// SHA-256 of `bytes` as lowercase hex.

@@ -53,9 +53,7 @@ public struct EpochKey: Equatable, Sendable {
         guard let period = Policy.Period(rawValue: try value("period")) else {
             throw ConfigError(path: path, reason: "key file has an unknown 'period'")
         }
-        let createdText = Array(try value("created").utf8)
-        var clock = SyslogClock(fixedYear: nil, anchorYear: 1970, anchorMonth: 1, zoneOffset: { _ in 0 })
-        guard let created = createdText.withUnsafeBytes({ clock.time($0, 0..<$0.count) }) else {
+        guard let created = LogTime(rfc3339: try value("created")) else {
             throw ConfigError(path: path, reason: "key file has an unreadable 'created' time")
         }
         let secret = try value("secret")

@@ -99,19 +99,17 @@ public final class Pipeline {
             let p = try keys.fixed ?? keys.pseudonymizer(for: lineTime(line.bytes, SyslogHeader.parse(line.bytes)))
             scrubber.scrub(line.bytes, with: p, into: &output)
             if line.terminated { output.append(ASCII.newline) }
-        case .records:
+        case .records, .events:
             let event = EventParser.parse(line.bytes)
             kindCounts[event.kind.index] += 1
             let time = event.header.timestamp.flatMap { clock.time(line.bytes, $0) }
             if let time, time > latest { latest = time }
-            try correlator.process(line.bytes, event, time: time ?? latest, into: &output)
-        case .events:
-            let event = EventParser.parse(line.bytes)
-            kindCounts[event.kind.index] += 1
-            let time = event.header.timestamp.flatMap { clock.time(line.bytes, $0) }
-            if let time, time > latest { latest = time }
-            let p = try keys.fixed ?? keys.pseudonymizer(for: time ?? latest)
-            events.encode(line.bytes, event, time: time, with: p, into: &output)
+            if mode == .records {
+                try correlator.process(line.bytes, event, time: time ?? latest, into: &output)
+            } else {
+                let p = try keys.fixed ?? keys.pseudonymizer(for: time ?? latest)
+                events.encode(line.bytes, event, time: time, with: p, into: &output)
+            }
         }
         if output.count >= Self.blockSize || (flushEachLine && output.count > before) { try flush(sink: sink) }
     }

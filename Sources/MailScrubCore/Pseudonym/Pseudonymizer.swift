@@ -36,7 +36,7 @@ public final class Pseudonymizer {
             return HMACSHA256(key: subkey)
         }
         let id = master.authenticate(Array("mailscrub/v1/key-id".utf8))
-        keyID = String(decoding: Self.hex(id.prefix(4)), as: UTF8.self)
+        keyID = ASCII.hex(id.prefix(4))
         cache = PseudonymCache(outputLength: 2 * options.hashBytes)
         digest = .allocate(byteCount: 3 * HMACSHA256.outputByteCount, alignment: 16)
     }
@@ -56,7 +56,7 @@ public final class Pseudonymizer {
     /// Lowercase hex of the full HMAC-SHA256(K_manifest, body): the seal of a run manifest.
     public func manifestMAC(_ body: [UInt8]) -> String {
         let mac = contexts[PseudonymContext.manifest.rawValue].authenticate(body)
-        return String(decoding: Self.hex(mac), as: UTF8.self)
+        return ASCII.hex(mac)
     }
 
     /// Appends H_context(value) to `output`.
@@ -189,14 +189,5 @@ public final class Pseudonymizer {
         input.withUnsafeBytes { body($0, &out) }
         input.removeAll()
         return String(decoding: out, as: UTF8.self)
-    }
-
-    private static func hex<C: Collection<UInt8>>(_ bytes: C) -> [UInt8] {
-        var out: [UInt8] = []
-        for b in bytes {
-            out.append(ASCII.hexDigits[Int(b >> 4)])
-            out.append(ASCII.hexDigits[Int(b & 0x0F)])
-        }
-        return out
     }
 }

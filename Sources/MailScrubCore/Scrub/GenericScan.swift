@@ -20,7 +20,7 @@ enum GenericScan {
     }
 
     /// Keys after which a bracketed value is a message-id even without an `@`.
-    private static let messageIDKeys: [StaticString] = [
+    static let messageIDKeys: [StaticString] = [
         "message-id", "msgid", "message_id", "resent-message-id", "in-reply-to", "references",
     ]
 
@@ -103,7 +103,7 @@ enum GenericScan {
     }
 
     /// Whether `position` is preceded by `key:` or `key=` (optional spaces) for one of `keys`.
-    private static func followsKey(_ b: UnsafeRawBufferPointer, before position: Int, lowerLimit: Int, keys: [StaticString]) -> Bool {
+    static func followsKey(_ b: UnsafeRawBufferPointer, before position: Int, lowerLimit: Int, keys: [StaticString]) -> Bool {
         var j = position
         while j > lowerLimit, b[j - 1] == ASCII.space { j -= 1 }
         guard j > lowerLimit, b[j - 1] == ASCII.colon || b[j - 1] == ASCII.equals else { return false }

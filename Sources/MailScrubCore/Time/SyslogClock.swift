@@ -6,6 +6,16 @@
 /// stepping back a year for months after the anchor's and forward when the stream
 /// crosses from December to January; the zone comes from an injected offset function,
 /// so the core never reads the clock or zone files.
+extension LogTime {
+    /// An RFC 3339 time with its offset (`2026-11-24T03:00:00Z`), as written in key files
+    /// and `--now`; nil when it does not read as one.
+    public init?(rfc3339 text: String) {
+        var clock = SyslogClock(fixedYear: nil, anchorYear: 1970, anchorMonth: 1, zoneOffset: { _ in 0 })
+        guard let time = Array(text.utf8).withUnsafeBytes({ clock.time($0, 0..<$0.count) }) else { return nil }
+        self = time
+    }
+}
+
 public struct SyslogClock {
     /// Seconds east of UTC in force at a local wall-clock time (given as if it were UTC).
     public typealias ZoneOffset = (Int64) -> Int

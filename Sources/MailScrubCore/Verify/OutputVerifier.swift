@@ -44,7 +44,8 @@ public struct OutputVerifier {
                 continue
             }
             if c == ASCII.lessThan, let close = b.firstIndex(of: ASCII.greaterThan, from: i + 1, to: b.count),
-               close > i + 1, followsMessageIDKey(b, i), !isPseudonym(b, i + 1..<close) {
+               close > i + 1, GenericScan.followsKey(b, before: i, lowerLimit: 0, keys: GenericScan.messageIDKeys),
+               !isPseudonym(b, i + 1..<close) {
                 findings.append(Finding(line: lineNumber, column: i + 1, kind: "message-id"))
                 i = close + 1
                 continue
@@ -69,17 +70,5 @@ public struct OutputVerifier {
             guard ASCII.isDigit(c) || (c >= 0x61 && c <= 0x66) else { return false }
         }
         return true
-    }
-
-    private func followsMessageIDKey(_ b: UnsafeRawBufferPointer, _ open: Int) -> Bool {
-        var j = open
-        while j > 0, b[j - 1] == ASCII.space { j -= 1 }
-        guard j > 0, b[j - 1] == ASCII.colon || b[j - 1] == ASCII.equals else { return false }
-        var k = j - 1
-        while k > 0, ASCII.keyTable[Int(b[k - 1])] { k -= 1 }
-        let key = k..<(j - 1)
-        return b.matchesWhole("message-id", key) || b.matchesWhole("msgid", key)
-            || b.matchesWhole("resent-message-id", key) || b.matchesWhole("in-reply-to", key)
-            || b.matchesWhole("references", key)
     }
 }
