@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Byte constants and classification for scanning log lines without building Strings.
 enum ASCII {
     static let tab: UInt8 = 0x09
@@ -98,6 +104,12 @@ extension UnsafeRawBufferPointer {
             i += 1
         }
         return nil
+    }
+
+    /// Whether the whole buffer holds `byte`, by memchr: for whole-line checks.
+    func contains(byte: UInt8) -> Bool {
+        guard let base = baseAddress, count > 0 else { return false }
+        return memchr(base, Int32(byte), count) != nil
     }
 
     /// The last index in `from..<to` holding `byte`, or nil.

@@ -121,7 +121,7 @@ public struct Config: Equatable {
                 config.timezone = scalar.string
             case "max_age":
                 guard let seconds = Self.duration(scalar.string), seconds > 0 else {
-                    throw ConfigError(path: path, line: valueLine, reason: "'max_age' must be a duration such as 7d, 36h or 90m")
+                    throw ConfigError(path: path, line: valueLine, reason: "'max_age' must be a duration such as 7d, 36h or 90m, at most 36600d")
                 }
                 config.correlation.maxAge = seconds
             case "max_open_messages":
@@ -155,13 +155,23 @@ public struct Config: Equatable {
         return config
     }
 
-    /// Seconds in `7d`, `36h`, `90m`, `600s` or a bare number of seconds.
+    /// Seconds in `7d`, `36h`, `90m`, `600s` or a bare number of seconds; nil for
+    /// anything else, and for more than `maximumDuration` (so no product can overflow).
     public static func duration(_ text: String) -> Int64? {
         guard let unit = text.last else { return nil }
         let factors: [Character: Int64] = ["d": 86_400, "h": 3600, "m": 60, "s": 1]
-        if let factor = factors[unit], let n = Int64(text.dropLast()) { return n * factor }
-        return Int64(text)
+        var seconds = Int64(text)
+        if seconds == nil, let factor = factors[unit], let n = Int64(text.dropLast()) {
+            let (product, overflow) = n.multipliedReportingOverflow(by: factor)
+            seconds = overflow ? nil : product
+        }
+        guard let seconds, seconds <= maximumDuration else { return nil }
+        return seconds
     }
+
+    /// The longest duration accepted: 100 years, far beyond any retention, and small
+    /// enough that adding it to or subtracting it from any log time cannot overflow.
+    public static let maximumDuration: Int64 = 100 * 366 * 86_400
 
     private static func line(of node: Node) -> Int? {
         node.mark.map { $0.line }

@@ -27,9 +27,14 @@ public final class HMACSHA256 {
         self.context = context
         // A zero-length key still needs a valid pointer, or OpenSSL keeps no key at all.
         let keyBytes = key.isEmpty ? [0] : key
+        // OpenSSL keeps the parameter name's pointer until EVP_MAC_init reads it: it must
+        // outlive the call that builds the parameter, so it comes from a static string,
+        // not a temporary bridged from a literal.
+        let digestKey: StaticString = "digest"
         let ok = "SHA256".withCString { digestName -> Int32 in
+            let name = UnsafeRawPointer(digestKey.utf8Start).assumingMemoryBound(to: CChar.self)
             var params = [
-                OSSL_PARAM_construct_utf8_string("digest", UnsafeMutablePointer(mutating: digestName), 0),
+                OSSL_PARAM_construct_utf8_string(name, UnsafeMutablePointer(mutating: digestName), 0),
                 OSSL_PARAM_construct_end(),
             ]
             return keyBytes.withUnsafeBufferPointer { buffer in

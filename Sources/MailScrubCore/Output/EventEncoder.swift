@@ -90,7 +90,14 @@ final class EventEncoder {
             raw("delays", b, e.delays, &out)
             raw("dsn", b, e.dsn, &out)
             raw("status", b, e.status, &out)
-            text(b, e.text, &out)
+            if let nexthop = e.nexthop, p.policy.statusText != .drop {
+                JSONWriter.appendKey("text", to: &out)
+                scratch.removeAll(keepingCapacity: true)
+                p.appendDomain(b, b.trimmingSpaces(nexthop), to: &scratch)
+                JSONWriter.appendString(scratch, to: &out)
+            } else {
+                text(b, e.text, &out)
+            }
             raw("next_queue_id", b, e.otherQueueID, &out)
         case .expired:
             address("sender", b, e.sender, &out)
@@ -167,6 +174,10 @@ final class EventEncoder {
             scratch.removeAll(keepingCapacity: true)
             if b.matchesWhole("unknown", name) || name.isEmpty {
                 scratch.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[name]))
+            } else if p.policy.hostnames == .keep {
+                // Kept names still lose the client address many of them spell out
+                // (`203-0-113-7.dyn.example.net`).
+                GenericScan.rewrite(b, name, with: p, into: &scratch)
             } else {
                 p.appendHostname(b, name, to: &scratch)
             }

@@ -6,6 +6,11 @@ enum Bounce {
         var j = at + 14
         while j < b.count, ASCII.isAlnum(b[j]) { j += 1 }
         guard QueueID.isQueueID(b, at + 14..<j) else { return false }
+        // The kind of notification is Postfix's own words (`sender non-delivery`, …);
+        // anything else before it is not a line we understand.
+        guard at + 12 > start, (start..<at + 12).allSatisfy({ ASCII.isAlpha(b[$0]) || b[$0] == ASCII.space || b[$0] == ASCII.hyphen }) else {
+            return false
+        }
         event.otherQueueID = at + 14..<j
         event.text = start..<at + 12
         event.kind = .notification

@@ -1,23 +1,46 @@
 /// Delivery agents (smtp, lmtp, local, virtual, pipe, error, discard, retry):
 ///
 ///     QID: to=<r>[, orig_to=<o>], relay=R[, conn_use=N], delay=D[, delays=a/b/c/d][, tls=…][, dsn=x.y.z], status=S (text)
+///
+/// Fields are read left to right at the top level of the line (see `KeyValue`), so text
+/// inside an address can never stand in for a field. A status that is not one of
+/// Postfix's words makes the line unrecognized, and so scrubbed as a whole.
 enum Delivery {
     static func parse(_ b: UnsafeRawBufferPointer, _ event: inout PostfixEvent, after start: Int) -> Bool {
         let end = b.count
         guard b.matches("to=", at: start) else { return false }
         let to = KeyValue.value(b, at: start + 3, end: end)
         event.recipient = to
-        guard let statusKey = lastIndex(of: ", status=", in: b, from: start, to: end) else { return false }
-        let fields = to.upperBound..<statusKey
-        event.origRecipient = KeyValue.find(b, "orig_to=", in: fields)
-        event.relay = KeyValue.find(b, "relay=", in: fields)
-        event.delay = KeyValue.find(b, "delay=", in: fields)
-        event.delays = KeyValue.find(b, "delays=", in: fields)
-        event.dsn = KeyValue.find(b, "dsn=", in: fields)
-        var i = statusKey + 9
-        let statusStart = i
-        while i < end, b[i] != ASCII.space { i += 1 }
-        event.status = statusStart..<i
+        var i = KeyValue.end(of: to, in: b)
+        var statusStart: Int?
+        while let equals = KeyValue.nextEquals(b, from: i, to: end) {
+            var keyStart = equals
+            while keyStart > i, ASCII.keyTable[Int(b[keyStart - 1])] { keyStart -= 1 }
+            let key = keyStart..<equals
+            if b.matchesWhole("status", key) {
+                statusStart = equals + 1
+                break
+            }
+            let value = KeyValue.value(b, at: equals + 1, end: end)
+            if b.matchesWhole("orig_to", key) {
+                event.origRecipient = value
+            } else if b.matchesWhole("relay", key) {
+                event.relay = value
+            } else if b.matchesWhole("delay", key) {
+                event.delay = value
+            } else if b.matchesWhole("delays", key) {
+                event.delays = value
+            } else if b.matchesWhole("dsn", key) {
+                event.dsn = value
+            }
+            i = max(equals + 1, KeyValue.end(of: value, in: b))
+        }
+        guard let statusStart else { return false }
+        i = statusStart
+        while i < end, ASCII.isAlpha(b[i]) || b[i] == ASCII.hyphen { i += 1 }
+        let status = statusStart..<i
+        guard isStatusWord(b, status), i == end || b[i] == ASCII.space else { return false }
+        event.status = status
         if i + 1 < end, b[i + 1] == ASCII.leftParen {
             let close = b.lastIndex(of: ASCII.rightParen, from: i + 2, to: end) ?? end
             event.text = i + 2..<close
@@ -25,6 +48,23 @@ enum Delivery {
         }
         event.kind = .delivery
         return true
+    }
+
+    /// discard(8): a delivery line whose status text is the next hop, the recipient's
+    /// domain, not prose: it is kept apart so it is pseudonymized as a domain.
+    static func parseDiscard(_ b: UnsafeRawBufferPointer, _ event: inout PostfixEvent, after start: Int) -> Bool {
+        guard parse(b, &event, after: start) else { return false }
+        event.nexthop = event.text
+        event.text = nil
+        return true
+    }
+
+    /// Postfix's delivery status words (`status=` of delivery agents, and of address
+    /// verification): anything else is not a delivery line we understand.
+    static func isStatusWord(_ b: UnsafeRawBufferPointer, _ range: Range<Int>) -> Bool {
+        b.matchesWhole("sent", range) || b.matchesWhole("deferred", range) || b.matchesWhole("bounced", range)
+            || b.matchesWhole("expired", range) || b.matchesWhole("deliverable", range)
+            || b.matchesWhole("undeliverable", range) || b.matchesWhole("softbounce", range)
     }
 
     /// The queue id after the last `queued as ` in `range` (the next hop's queue id).

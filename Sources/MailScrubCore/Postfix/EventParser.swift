@@ -9,7 +9,12 @@ public enum EventParser {
         ("smtpd", Smtpd.parse), ("postscreen", Smtpd.parse), ("qmgr", Qmgr.parse), ("oqmgr", Qmgr.parse),
         ("cleanup", Cleanup.parse), ("pickup", Pickup.parse), ("bounce", Bounce.parse),
         ("smtp", Delivery.parse), ("lmtp", Delivery.parse), ("local", Delivery.parse), ("virtual", Delivery.parse),
-        ("pipe", Delivery.parse), ("error", Delivery.parse), ("discard", Delivery.parse), ("retry", Delivery.parse),
+        ("pipe", Delivery.parse), ("error", Delivery.parse), ("discard", Delivery.parseDiscard), ("retry", Delivery.parse),
+    ]
+
+    /// Parsers tried, in order, on a queue id line that has no syslog tag.
+    private static let prefixlessParsers: [Parser] = [
+        Delivery.parse, Qmgr.parse, Pickup.parse, Smtpd.parse, Cleanup.parse, Bounce.parse,
     ]
 
     public static func parse(_ b: UnsafeRawBufferPointer) -> PostfixEvent {
@@ -31,10 +36,20 @@ public enum EventParser {
                 if !parser(b, &event, body) { event = PostfixEvent(header: header) }
                 break
             }
-        } else if event.queueID != nil, !Delivery.parse(b, &event, after: body) {
-            // A line without its syslog header (collector exports): only delivery lines are
-            // safe to recognise by their content.
-            event = PostfixEvent(header: header)
+        } else if event.queueID != nil {
+            // A line without its syslog header (a grep, a paste, a collector's export): the
+            // daemon is unknown, so each parser is tried on what follows the queue id. Each
+            // insists on its own opening (`to=`, `from=`, `client=`, …), so at most one fits.
+            let fresh = event
+            var matched = false
+            for parser in prefixlessParsers {
+                if parser(b, &event, body) {
+                    matched = true
+                    break
+                }
+                event = fresh
+            }
+            if !matched { event = PostfixEvent(header: header) }
         }
         if event.kind == .unrecognized { event.queueID = nil }
         if event.queueID == nil && event.kind != .connect && event.kind != .disconnect && event.kind != .reject {

@@ -1,20 +1,61 @@
 /// Finds `key=value` fields in a span of a line, the way Postfix writes them.
+///
+/// Keys are only ever taken from the top level of a line: never from inside a `<…>`
+/// value or a quoted string, since a quoted local part (`<"a, status=sent"@b>`, one
+/// RCPT TO away for anyone) may hold `,`, `>`, `=` and spaces.
 enum KeyValue {
     /// The value of `key` (given with its `=`), without angle brackets. An empty range
     /// means `<>`; nil means the key is absent. The key must not continue a longer name.
     static func find(_ b: UnsafeRawBufferPointer, _ key: StaticString, in range: Range<Int>) -> Range<Int>? {
-        // Jump from `=` to `=` (memchr) and compare the name before it: lines are long
-        // and keys few, so this beats trying the key at every offset.
-        let n = key.utf8CodeUnitCount
-        var i = range.lowerBound + n - 1
-        while i < range.upperBound, let equals = b.firstIndex(of: ASCII.equals, from: i, to: range.upperBound) {
-            let start = equals - (n - 1)
-            if b.matches(key, at: start), start == range.lowerBound || !ASCII.keyTable[Int(b[start - 1])] {
+        let n = key.utf8CodeUnitCount - 1
+        var i = range.lowerBound
+        while let equals = nextEquals(b, from: i, to: range.upperBound) {
+            let start = equals - n
+            if start >= range.lowerBound, b.matches(key, at: start),
+               start == range.lowerBound || !ASCII.keyTable[Int(b[start - 1])] {
                 return value(b, at: equals + 1, end: range.upperBound)
             }
             i = equals + 1
         }
         return nil
+    }
+
+    /// The next `=` at or after `start` that stands outside `<…>` and `"…"`; nil if none.
+    static func nextEquals(_ b: UnsafeRawBufferPointer, from start: Int, to end: Int) -> Int? {
+        let table = stopTable  // one lazy-global access per call, not per byte
+        return table.withUnsafeBufferPointer { t -> Int? in
+            var i = start
+            while i < end {
+                let c = b[i]
+                if !t[Int(c)] {
+                    i += 1
+                    continue
+                }
+                switch c {
+                case ASCII.equals: return i
+                case ASCII.lessThan: i = FieldRules.bracketEnd(b, from: i + 1, to: end) + 1
+                default: i = quotedEnd(b, from: i + 1, to: end) + 1
+                }
+            }
+            return nil
+        }
+    }
+
+    /// The closing quote of a quoted string whose body starts at `start` (backslash
+    /// escapes honoured), or `end` when the line was cut first.
+    static func quotedEnd(_ b: UnsafeRawBufferPointer, from start: Int, to end: Int) -> Int {
+        var i = start
+        while i < end, b[i] != ASCII.quote {
+            if b[i] == ASCII.backslash { i += 1 }
+            i += 1
+        }
+        return min(i, end)
+    }
+
+    /// Bytes `nextEquals` has to look at: `=`, and the openers of spans it skips.
+    private static let stopTable: [Bool] = (0..<256).map { value in
+        let b = UInt8(value)
+        return b == ASCII.equals || b == ASCII.lessThan || b == ASCII.quote
     }
 
     /// The value starting at `start`: `<…>` up to its closing bracket, else up to the next
@@ -24,6 +65,15 @@ enum KeyValue {
             return start + 1..<FieldRules.bracketEnd(b, from: start + 1, to: end)
         }
         return start..<FieldRules.bareEnd(b, from: start, to: end)
+    }
+
+    /// Offset just past a value returned by `value(_:at:end:)`: after its `>` if bracketed.
+    static func end(of value: Range<Int>, in b: UnsafeRawBufferPointer) -> Int {
+        if value.upperBound < b.count, value.lowerBound > 0, b[value.lowerBound - 1] == ASCII.lessThan,
+           b[value.upperBound] == ASCII.greaterThan {
+            return value.upperBound + 1
+        }
+        return value.upperBound
     }
 
     /// `NAME[ADDR]` or `NAME[ADDR]:PORT` at `start`: the name and the address inside brackets.

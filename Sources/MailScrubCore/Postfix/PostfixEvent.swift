@@ -70,6 +70,8 @@ public struct PostfixEvent {
     public var status: Range<Int>?
     /// The parenthesised status text of a delivery, or a reject's reply text.
     public var text: Range<Int>?
+    /// discard's next hop (the recipient domain), which it logs in place of a status text.
+    public var nexthop: Range<Int>?
     public var size: Range<Int>?
     public var nrcpt: Range<Int>?
     public var clientName: Range<Int>?

@@ -13,7 +13,7 @@ enum Qmgr {
         if let status = KeyValue.find(b, "status=", in: rest) {
             event.status = status
             event.kind = .expired
-            return b.matches("expired", at: status.lowerBound) || b.matches("force-expired", at: status.lowerBound)
+            return b.matchesWhole("expired", status) || b.matchesWhole("force-expired", status)
         }
         event.size = KeyValue.find(b, "size=", in: rest)
         event.nrcpt = KeyValue.find(b, "nrcpt=", in: rest)

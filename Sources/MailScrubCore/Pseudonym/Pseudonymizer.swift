@@ -89,6 +89,11 @@ public final class Pseudonymizer {
         }
         guard let domain = parts.domain, !domain.isEmpty else { return }
         output.append(ASCII.at)
+        appendDomain(bytes, domain, to: &output)
+    }
+
+    /// Appends H_domain of a domain's lowercase form (in clear if the policy lists it).
+    public func appendDomain(_ bytes: UnsafeRawBufferPointer, _ domain: Range<Int>, to output: inout [UInt8]) {
         withUnsafeTemporaryAllocation(byteCount: domain.count, alignment: 1) { lowered in
             for (k, i) in domain.enumerated() { lowered[k] = ASCII.lower(bytes[i]) }
             let name = UnsafeRawBufferPointer(lowered)

@@ -14,6 +14,8 @@ struct Claim {
         case messageIDValue
         /// A header value logged by header_checks, rewritten by the header's kind.
         case headerValue(HeaderKind)
+        /// A domain standing alone (discard's next hop): its domain pseudonym.
+        case domain
         /// A client, relay or HELO hostname, written as the policy says.
         case hostname
         /// Text the policy drops (status and reply texts under `status_text: drop`).

@@ -30,8 +30,8 @@ enum FieldRules {
     static func claims(_ b: UnsafeRawBufferPointer, in range: Range<Int>, into claims: inout [Claim]) {
         var i = range.lowerBound
         let end = range.upperBound
-        while i < end {
-            guard let equals = b.firstIndex(of: ASCII.equals, from: i, to: end) else { return }
+        // Keys inside `<…>` or a quoted string are text, not fields (see `KeyValue`).
+        while let equals = KeyValue.nextEquals(b, from: i, to: end) {
             i = equals + 1
             guard let kind = key(b, endingAt: equals, lowerLimit: range.lowerBound) else { continue }
             let value = equals + 1
@@ -62,39 +62,38 @@ enum FieldRules {
     }
 
     /// The `>` that closes an address opened just before `start`, or `end` when the line
-    /// was cut. A quoted local part (`"a>b c"@d`) is skipped whole; otherwise the first
-    /// `>` followed by a field separator or end of line closes it.
+    /// was cut. Quoted strings (`"a>b c"@d`) are skipped whole, wherever they stand;
+    /// otherwise the first `>` followed by a field separator or end of line closes it.
     static func bracketEnd(_ b: UnsafeRawBufferPointer, from start: Int, to end: Int) -> Int {
         var i = start
-        if i < end, b[i] == ASCII.quote {
-            i += 1
-            while i < end, b[i] != ASCII.quote {
-                if b[i] == ASCII.backslash { i += 1 }
-                i += 1
-            }
-        }
         while i < end {
-            if b[i] == ASCII.greaterThan {
+            switch b[i] {
+            case ASCII.quote:
+                i = KeyValue.quotedEnd(b, from: i + 1, to: end)
+            case ASCII.greaterThan:
                 if i + 1 == end { return i }
                 switch b[i + 1] {
                 case ASCII.comma, ASCII.space, ASCII.semicolon, ASCII.colon, ASCII.rightParen, ASCII.tab:
                     return i
                 default: break
                 }
+            default: break
             }
             i += 1
         }
         return end
     }
 
-    /// End of an unbracketed value: the next comma, space, tab or semicolon.
+    /// End of an unbracketed value: the next comma, space, tab or semicolon outside a
+    /// quoted string (`user="a b"@example.org`).
     static func bareEnd(_ b: UnsafeRawBufferPointer, from start: Int, to end: Int) -> Int {
         var i = start
         while i < end {
             let c = b[i]
             if c == ASCII.comma || c == ASCII.space || c == ASCII.semicolon || c == ASCII.tab { break }
+            if c == ASCII.quote { i = KeyValue.quotedEnd(b, from: i + 1, to: end) }
             i += 1
         }
-        return i
+        return min(i, end)
     }
 }

@@ -54,6 +54,10 @@ enum GenericScan {
                     out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[copied..<ip.lowerBound]))
                     p.appendIP(b, ip, to: &out)
                     replaced = ip
+                } else if trigger == .digit, let ip = IPScanner.dashedIPv4(b, at: i, lowerLimit: range.lowerBound, end: end) {
+                    out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[copied..<ip.lowerBound]))
+                    appendDashedIP(b, ip, with: p, into: &out)
+                    replaced = ip
                 }
             case .quote:
                 replaced = quotedUser(b, at: i, lowerLimit: copied, end: end, with: p, into: &out)
@@ -68,6 +72,15 @@ enum GenericScan {
             }
         }
         out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[copied..<end]))
+    }
+
+    /// An address spelt with dashes, pseudonymized as the dotted address it stands for, so
+    /// it matches the client's address elsewhere.
+    private static func appendDashedIP(_ b: UnsafeRawBufferPointer, _ ip: Range<Int>, with p: Pseudonymizer, into out: inout [UInt8]) {
+        withUnsafeTemporaryAllocation(byteCount: ip.count, alignment: 1) { dotted in
+            for (k, i) in ip.enumerated() { dotted[k] = b[i] == ASCII.hyphen ? ASCII.dot : b[i] }
+            p.appendIP(UnsafeRawBufferPointer(dotted), 0..<ip.count, to: &out)
+        }
     }
 
     /// `<…>` holding an `@`, or any `<…>` after a message-id key: replaced with brackets kept.

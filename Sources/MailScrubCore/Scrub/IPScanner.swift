@@ -18,6 +18,34 @@ enum IPScanner {
         return v6Allowed ? ipv6(b, at: i, end: end) : nil
     }
 
+    /// Four decimal octets joined by `-`, as reverse-DNS names spell out a client address
+    /// (`203-0-113-7.dyn.example.net`, `c-198-51-100-23.hsd1…`, `ip-192-0-2-10.ec2…`),
+    /// not part of a longer run of numbers and dashes.
+    static func dashedIPv4(_ b: UnsafeRawBufferPointer, at i: Int, lowerLimit: Int, end: Int) -> Range<Int>? {
+        if i > lowerLimit {
+            let before = b[i - 1]
+            if ASCII.isDigit(before) || before == ASCII.dot { return nil }
+            if before == ASCII.hyphen, i - 1 > lowerLimit, ASCII.isDigit(b[i - 2]) { return nil }
+        }
+        var j = i
+        for octet in 0..<4 {
+            if octet > 0 {
+                guard j < end, b[j] == ASCII.hyphen else { return nil }
+                j += 1
+            }
+            var value = 0
+            let start = j
+            while j < end, ASCII.isDigit(b[j]), j - start < 3 {
+                value = value * 10 + Int(b[j] - 0x30)
+                j += 1
+            }
+            guard j > start, value <= 255 else { return nil }
+        }
+        if j < end, ASCII.isDigit(b[j]) { return nil }
+        if j + 1 < end, b[j] == ASCII.hyphen, ASCII.isDigit(b[j + 1]) { return nil }
+        return i..<j
+    }
+
     /// A dotted quad of decimal octets (0–255) at `i`, not followed by a digit or `.digit`.
     static func ipv4(_ b: UnsafeRawBufferPointer, at i: Int, end: Int) -> Range<Int>? {
         var j = i

@@ -1,8 +1,8 @@
 /// Rewrites one log line with every sensitive token replaced by its pseudonym: the
 /// `lines` output mode, and the fail-closed pass for any text that reaches output.
 ///
-/// Two layers. Structural rules (`FieldRules`, `HeaderCheckRule`, the dovecot and
-/// cleanup rules below) claim the spans they understand and rewrite them by meaning.
+/// Two layers. Structural rules (`FieldRules`, `HeaderCheckRule`, `EmbeddedHeaderRule`,
+/// the dovecot and cleanup rules below) claim the spans they understand and rewrite them by meaning.
 /// Every byte no rule claimed then goes through the generic scan (`GenericScan`), which
 /// replaces whatever is shaped like an address, a `<…@…>` message-id or an IP address.
 /// So an unknown line shape loses nothing it should not: it only loses meaning.
@@ -27,9 +27,13 @@ public final class LineScrubber {
         var fieldsStart = header.messageStart
         var fieldsEnd = end
 
-        if let match = HeaderCheckRule.locate(line, from: header.messageStart) {
+        // From the start of the line, not of the message: a line whose syslog prefix is
+        // missing or mangled must not keep its header value because of that.
+        if let match = HeaderCheckRule.locate(line, from: 0) {
             claims.append(match.claim)
             fieldsStart = match.trailer
+        } else if let valueStart = EmbeddedHeaderRule.claims(line, from: header.messageStart, into: &claims) {
+            fieldsEnd = valueStart
         } else if let queueID = QueueID.prefix(line, at: header.messageStart),
                   let valueStart = cleanupMessageIDValue(line, at: min(end, queueID.upperBound + 2)) {
             // cleanup logs the raw header value to the end of the line, spaces and all.
@@ -38,6 +42,10 @@ public final class LineScrubber {
         }
         if let program = header.program, line.matches("dovecot", at: program.lowerBound) {
             dovecotUsers(line, from: header.messageStart)
+        }
+        if let daemon = header.daemon(in: line), line.matchesWhole("discard", daemon),
+           let nexthop = EventParser.parse(line).nexthop {
+            claims.append(Claim(range: nexthop, kind: .domain))
         }
         if fieldsStart < fieldsEnd {
             FieldRules.claims(line, in: fieldsStart..<fieldsEnd, into: &claims)
@@ -110,7 +118,7 @@ public final class LineScrubber {
     /// `status_text: drop`.
     private func statusText(_ b: UnsafeRawBufferPointer) {
         let event = EventParser.parse(b)
-        guard let text = event.text else { return }
+        guard let text = event.text ?? event.nexthop else { return }
         switch event.kind {
         case .delivery:
             // ` (text)` goes with its parentheses.
@@ -154,6 +162,8 @@ public final class LineScrubber {
             HeaderValueRewriter.appendMessageIDValue(b, claim.range, with: pseudonymizer, into: &output)
         case .headerValue(let kind):
             HeaderValueRewriter.append(kind, b, claim.range, with: pseudonymizer, into: &output)
+        case .domain:
+            pseudonymizer.appendDomain(b, b.trimmingSpaces(claim.range), to: &output)
         case .hostname:
             pseudonymizer.appendHostname(b, claim.range, to: &output)
         case .drop:

@@ -13,15 +13,35 @@ public struct SyslogHeader: Equatable, Sendable {
     public var program: Range<Int>?
     /// The digits inside `[pid]`, when present.
     public var pid: Range<Int>?
-    /// Offset of the message text after `tag[pid]: `; 0 when no tag was found.
+    /// Offset of the message text after `tag[pid]: `; when no tag was found, 0 or the
+    /// offset after a run of NULs.
     public var messageStart: Int
 
     static let unparsed = SyslogHeader(timestamp: nil, host: nil, program: nil, pid: nil, messageStart: 0)
 
+    /// No header: the message is the whole line, or what follows a run of NULs.
+    private static func unparsed(from start: Int) -> SyslogHeader {
+        SyslogHeader(timestamp: nil, host: nil, program: nil, pid: nil, messageStart: start)
+    }
+
     /// Parses the header of `line`; never fails, see the type's summary.
     public static func parse(_ line: UnsafeRawBufferPointer) -> SyslogHeader {
+        // A crash or a full disk leaves a run of NULs (and the torn start of a line) in
+        // front of the next line written: the line proper starts after the last NUL.
+        // Lines almost never hold a NUL: memchr tells, before the backward search.
+        if line.contains(byte: 0),
+           let nul = line.lastIndex(of: 0, from: 0, to: line.count) {
+            let recovered = parse(line, from: nul + 1)
+            if recovered.program != nil { return recovered }
+            let whole = parse(line, from: 0)
+            return whole.program != nil ? whole : recovered
+        }
+        return parse(line, from: 0)
+    }
+
+    private static func parse(_ line: UnsafeRawBufferPointer, from start: Int) -> SyslogHeader {
         let end = line.count
-        var i = 0
+        var i = start
         while i < end, ASCII.isSpace(line[i]) { i += 1 }
         var header = SyslogHeader.unparsed
         if let stamp = timestampEnd(line, from: i) {
@@ -44,10 +64,13 @@ public struct SyslogHeader: Equatable, Sendable {
             var next = tokenEnd
             while next < end, line[next] == ASCII.space { next += 1 }
             let hostBytes = hostTable  // one lazy-global access, not one per byte
-        guard tokenEnd > i, hostBytes.withUnsafeBufferPointer({ t in (i..<tokenEnd).allSatisfy { t[Int(line[$0])] } }),
-              let tag = tag(line, at: next) else {
-            return .unparsed
-        }
+            // `QID: info: header …` (a grep or paste without the syslog prefix) has no host:
+            // a host field never ends in a colon.
+            guard tokenEnd > i, line[tokenEnd - 1] != ASCII.colon,
+                  hostBytes.withUnsafeBufferPointer({ t in (i..<tokenEnd).allSatisfy { t[Int(line[$0])] } }),
+                  let tag = tag(line, at: next) else {
+                return unparsed(from: start)
+            }
             header.host = i..<tokenEnd
             header.program = tag.program
             header.pid = tag.pid

@@ -50,6 +50,11 @@ public struct OutputVerifier {
                 i = close + 1
                 continue
             }
+            if ASCII.isDigit(c), let ip = IPScanner.dashedIPv4(b, at: i, lowerLimit: 0, end: b.count) {
+                findings.append(Finding(line: lineNumber, column: i + 1, kind: "ip"))
+                i = ip.upperBound
+                continue
+            }
             if ASCII.isHexDigit(c) || c == ASCII.colon, let ip = IPScanner.match(b, at: i, lowerLimit: 0, end: b.count) {
                 // The zero addresses of `ip: zero` policies say nothing about anyone.
                 if !(b.matchesWhole("0.0.0.0", ip) || b.matchesWhole("::", ip)) {
