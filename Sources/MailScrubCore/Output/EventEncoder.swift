@@ -204,6 +204,7 @@ final class EventEncoder {
             scrubber.scrub(b, with: p, into: &scratch)
         } else {
             GenericScan.rewrite(b, range, with: p, into: &scratch)
+            VerifierRepair.repair(&scratch, from: 0, with: p)
         }
         JSONWriter.appendString(scratch, to: &out)
     }

@@ -33,12 +33,32 @@ enum KeyValue {
                 }
                 switch c {
                 case ASCII.equals: return i
-                case ASCII.lessThan: i = FieldRules.bracketEnd(b, from: i + 1, to: end) + 1
-                default: i = quotedEnd(b, from: i + 1, to: end) + 1
+                case ASCII.lessThan: i = closedSpanEnd(b, from: i + 1, to: end) ?? (i + 1)
+                default:
+                    let close = quotedEnd(b, from: i + 1, to: end)
+                    i = close < end ? close + 1 : i + 1
                 }
             }
             return nil
         }
+    }
+
+    /// Just past the first `>` from `start`, quoted strings inside skipped; nil when
+    /// there is none. An opener that is never closed (`<22>`-like junk aside, a stray `<`
+    /// or `"` in reply text) is then plain text and hides no field after it.
+    private static func closedSpanEnd(_ b: UnsafeRawBufferPointer, from start: Int, to end: Int) -> Int? {
+        var i = start
+        while i < end {
+            let c = b[i]
+            if c == ASCII.greaterThan { return i + 1 }
+            if c == ASCII.quote {
+                let close = quotedEnd(b, from: i + 1, to: end)
+                guard close < end else { return nil }
+                i = close
+            }
+            i += 1
+        }
+        return nil
     }
 
     /// The closing quote of a quoted string whose body starts at `start` (backslash

@@ -50,7 +50,7 @@ enum GenericScan {
             case .at:
                 replaced = bareAddress(b, at: i, lowerLimit: copied, end: end, with: p, into: &out)
             case .digit, .hexLetter, .colon:
-                if let ip = IPScanner.match(b, at: i, lowerLimit: range.lowerBound, end: end) {
+                if let ip = IPScanner.match(b, at: i, lowerLimit: range.lowerBound, end: end), !runsIntoAddress(b, ip, end) {
                     out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[copied..<ip.lowerBound]))
                     p.appendIP(b, ip, to: &out)
                     replaced = ip
@@ -72,6 +72,15 @@ enum GenericScan {
             }
         }
         out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[copied..<end]))
+    }
+
+    /// Whether the IPv4 address `ip` is the start of a local part (`1.2.3.4x@y`,
+    /// `1.2.3.4@y`), for the address rule to take whole. (IPv6 colons cannot be in one.)
+    private static func runsIntoAddress(_ b: UnsafeRawBufferPointer, _ ip: Range<Int>, _ end: Int) -> Bool {
+        guard !b[ip].contains(ASCII.colon) else { return false }
+        var j = ip.upperBound
+        while j < end, ASCII.localPartTable[Int(b[j])] { j += 1 }
+        return j < end && b[j] == ASCII.at
     }
 
     /// An address spelt with dashes, pseudonymized as the dotted address it stands for, so
@@ -138,6 +147,12 @@ enum GenericScan {
         if start > lowerLimit, b[start - 1] == ASCII.quote,
            let open = b.lastIndex(of: ASCII.quote, from: lowerLimit, to: start - 1) {
             start = open
+            // Text glued to the opening quote goes too: left in clear, it would run into
+            // the pseudonym and read as part of one long local part.
+            let local = ASCII.localPartTable
+            local.withUnsafeBufferPointer { t in
+                while start > lowerLimit, t[Int(b[start - 1])] { start -= 1 }
+            }
         } else {
             let local = ASCII.localPartTable  // one lazy-global access per address, not per byte
             local.withUnsafeBufferPointer { t in
@@ -151,28 +166,44 @@ enum GenericScan {
                 }
             }
         }
-        var stop = at + 1
-        if stop < end, b[stop] == ASCII.leftBracket {
-            stop = (b.firstIndex(of: ASCII.rightBracket, from: stop, to: end) ?? (end - 1)) + 1
-        } else {
-            let domain = ASCII.domainTable
-            while stop < end, domain.withUnsafeBufferPointer({ $0[Int(b[stop])] }) {
-                // Non-ASCII continues an IDN only as well-formed UTF-8; junk bytes end the domain.
-                if b[stop] >= 0x80 {
-                    guard let length = UTF8Sequence.length(b, at: stop, end: end) else { break }
-                    stop += length
-                } else {
-                    stop += 1
-                }
-            }
-            // A sentence's full stop or a dash after the domain is not part of it.
-            while stop > at + 1, b[stop - 1] == ASCII.dot || b[stop - 1] == ASCII.hyphen { stop -= 1 }
-        }
+        let stop = domainEnd(b, after: at, end: end)
         guard start < at || stop > at + 1 else { return nil }
         out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[lowerLimit..<start]))
+        if start == lowerLimit, start < at, let last = out.last, ASCII.localPartTable[Int(last)] {
+            // Glued to the pseudonym just written (junk such as `a@b\xd1@c`): a second
+            // pseudonym right after it would read as one long local part, so this local
+            // part is dropped and only `@` and the domain's pseudonym are written.
+            if stop > at + 1 { p.appendAddress(b, at..<stop, to: &out) }
+            return lowerLimit..<stop
+        }
         // `@domain` alone keeps its `@`: the pseudonym of an empty local part is empty.
         p.appendAddress(b, start..<stop, to: &out)
         return lowerLimit..<stop
+    }
+
+    /// End of the domain after the `@` at `at`: an `[address literal]`, or domain
+    /// characters where non-ASCII continues an IDN only as well-formed UTF-8 (junk bytes
+    /// end it), without a trailing full stop or dash. `OutputVerifier` reads domains the
+    /// same way, so it flags exactly what this scan would have replaced.
+    static func domainEnd(_ b: UnsafeRawBufferPointer, after at: Int, end: Int) -> Int {
+        var stop = at + 1
+        if stop < end, b[stop] == ASCII.leftBracket {
+            // Domain characters glued to the literal's `]` go with it.
+            stop = (b.firstIndex(of: ASCII.rightBracket, from: stop, to: end) ?? (end - 1)) + 1
+        }
+        let domain = ASCII.domainTable
+        while stop < end, domain.withUnsafeBufferPointer({ $0[Int(b[stop])] }) {
+            if b[stop] >= 0x80 {
+                // U+FFFD is what JSON output makes of junk bytes: it ends a domain as they do.
+                guard let length = UTF8Sequence.length(b, at: stop, end: end),
+                      !(length == 3 && b[stop] == 0xEF && b[stop + 1] == 0xBF && b[stop + 2] == 0xBD) else { break }
+                stop += length
+            } else {
+                stop += 1
+            }
+        }
+        while stop > at + 1, b[stop - 1] == ASCII.dot || b[stop - 1] == ASCII.hyphen { stop -= 1 }
+        return stop
     }
 
     /// `unknown user: "name"` (local delivery bounces) names a mailbox without a domain.

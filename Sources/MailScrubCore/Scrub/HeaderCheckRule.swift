@@ -25,13 +25,16 @@ enum HeaderCheckRule {
     /// Finds header_checks content anywhere from `start`: normally right after the queue
     /// id, but collectors that rewrite the syslog header (RFC 5424 exports, `postfix 25010 `
     /// with the pid as its own field) move it, and a value must not escape because of that.
+    ///
+    /// Junk between the tokens (NULs, invalid UTF-8, extra spaces: damaged or hostile
+    /// lines) does not hide the content: up to 16 such bytes may follow the colon.
     static func locate(_ b: UnsafeRawBufferPointer, from start: Int) -> Match? {
         var i = start
         while let colon = b.firstIndex(of: ASCII.colon, from: i, to: b.count) {
             i = colon + 1
-            guard b.matches(": ", at: colon) else { continue }
-            let next = colon + 2
-            if b.matches("header name=\"", at: next), let found = match(b, at: next) { return found }
+            var next = colon + 1
+            while next < b.count, next - colon <= 16, isJunk(b[next]) { next += 1 }
+            if b.matches("header name=\"", at: next) { return milterHeader(b, nameStart: next + 13) }
             guard b.matches("header ", at: next) || b.matches("body ", at: next) || b.matches("content ", at: next) else {
                 continue
             }
@@ -39,9 +42,14 @@ enum HeaderCheckRule {
             while actionStart > start, ASCII.isAlpha(b[actionStart - 1]) || b[actionStart - 1] == ASCII.hyphen {
                 actionStart -= 1
             }
-            if actionStart < colon, let found = match(b, at: actionStart) { return found }
+            if let found = content(b, action: actionStart..<colon, at: next) { return found }
         }
         return nil
+    }
+
+    /// Bytes that may stand between an action's colon and its content.
+    private static func isJunk(_ c: UInt8) -> Bool {
+        c == ASCII.space || c < 0x20 || c >= 0x80
     }
 
     /// The header_checks content logged at `start` (just after `QID: `), if any.
@@ -54,8 +62,15 @@ enum HeaderCheckRule {
         var i = start
         while i < end, ASCII.isAlpha(b[i]) || b[i] == ASCII.hyphen { i += 1 }
         guard i > start, b.matches(": ", at: i) else { return nil }
-        let action = start..<i
-        i += 2
+        return content(b, action: start..<i, at: i + 2)
+    }
+
+    /// `header NAME: VALUE`, `body TEXT` or `content TEXT` at `i`, logged by `action`
+    /// (nil when the line was too damaged to show one).
+    private static func content(_ b: UnsafeRawBufferPointer, action actionRange: Range<Int>, at start: Int) -> Match? {
+        let end = b.count
+        let action: Range<Int>? = actionRange.isEmpty ? nil : actionRange
+        let i = start
         let contentStart: Int
         let isHeader: Bool
         if b.matches("header ", at: i) {
@@ -76,7 +91,7 @@ enum HeaderCheckRule {
         }
         var nameEnd = contentStart
         while nameEnd < valueEnd, b[nameEnd] != ASCII.colon, b[nameEnd] != ASCII.space { nameEnd += 1 }
-        guard nameEnd < valueEnd, b[nameEnd] == ASCII.colon else {
+        guard nameEnd < valueEnd, b[nameEnd] == ASCII.colon, isFieldName(b, contentStart..<nameEnd) else {
             return Match(action: action, name: nil, value: contentStart..<valueEnd, kind: .opaque, trailer: valueEnd)
         }
         var valueStart = nameEnd + 1
@@ -85,15 +100,28 @@ enum HeaderCheckRule {
         return Match(action: action, name: name, value: valueStart..<valueEnd, kind: HeaderKind.of(b, name), trailer: valueEnd)
     }
 
-    /// `header name="N", value="V"`: the value runs to the last quote of the line.
-    private static func milterHeader(_ b: UnsafeRawBufferPointer, nameStart: Int) -> Match? {
+    /// `header name="N", value="V"`: the value runs to the last quote of the line. When
+    /// the line is not exactly that shape (a repeated or missing field, a cut), everything
+    /// after `name="` is the value, so nothing of it escapes.
+    private static func milterHeader(_ b: UnsafeRawBufferPointer, nameStart: Int) -> Match {
         let end = b.count
         guard let nameEnd = b.firstIndex(of: ASCII.quote, from: nameStart, to: end),
-              b.matches("\", value=\"", at: nameEnd) else { return nil }
+              b.matches("\", value=\"", at: nameEnd) else {
+            return Match(action: nil, name: nil, value: nameStart..<end, kind: .opaque, trailer: end)
+        }
         let valueStart = nameEnd + 10
         let valueEnd = max(valueStart, b.lastIndex(of: ASCII.quote, from: valueStart, to: end) ?? end)
         let name = nameStart..<nameEnd
+        guard isFieldName(b, name) else {
+            return Match(action: nil, name: nil, value: nameStart..<end, kind: .opaque, trailer: end)
+        }
         return Match(action: nil, name: name, value: valueStart..<valueEnd, kind: HeaderKind.of(b, name), trailer: valueEnd)
+    }
+
+    /// Whether `range` looks like a header field name (letters, digits, `-`, `_`, `.`),
+    /// which events write as it is; anything else is treated as part of the value.
+    static func isFieldName(_ b: UnsafeRawBufferPointer, _ range: Range<Int>) -> Bool {
+        !range.isEmpty && range.count <= 64 && range.allSatisfy { ASCII.keyTable[Int(b[$0])] }
     }
 
     /// Offset of the last ` from ORIGIN;` whose ORIGIN is `local` or `name[addr]` and

@@ -54,6 +54,7 @@ public final class LineScrubber {
         if pseudonymizer.policy.statusText == .drop { statusText(line) }
         sortAndTrimClaims()
 
+        let outputStart = output.count
         var position = 0
         for claim in claims {
             GenericScan.rewrite(line, position..<claim.range.lowerBound, with: pseudonymizer, into: &output)
@@ -61,6 +62,7 @@ public final class LineScrubber {
             position = claim.range.upperBound
         }
         GenericScan.rewrite(line, position..<end, with: pseudonymizer, into: &output)
+        VerifierRepair.repair(&output, from: outputStart, with: pseudonymizer)
     }
 
     /// Start of the value in `message-id=VALUE` / `resent-message-id=VALUE` right after a queue id.

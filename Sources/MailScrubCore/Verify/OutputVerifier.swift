@@ -24,47 +24,98 @@ public struct OutputVerifier {
         pseudonymLength = 2 * hashBytes
     }
 
-    /// Appends the findings in one line (number `lineNumber`) to `findings`.
+    /// Appends the findings in one line (number `lineNumber`) to `findings`. A JSON
+    /// object (records, events) is checked string by string, each string decoded, so
+    /// escapes (`\u0001`) and the quotes around values neither hide nor invent a token;
+    /// a finding's column counts decoded bytes from the string's opening quote.
     public func check(_ b: UnsafeRawBufferPointer, lineNumber: Int, into findings: inout [Finding]) {
+        let first = b.firstIndex { $0 != ASCII.space && $0 != ASCII.tab }
+        guard let first, b[first] == 0x7B else {
+            forEachFinding(b) { token, kind in
+                findings.append(Finding(line: lineNumber, column: token.lowerBound + 1, kind: kind.rawValue))
+            }
+            return
+        }
+        var decoded: [UInt8] = []
+        var i = first
+        while let open = b.firstIndex(of: ASCII.quote, from: i, to: b.count) {
+            i = JSONStringDecoder.decode(b, from: open + 1, into: &decoded)
+            decoded.withUnsafeBytes { text in
+                forEachFinding(text) { token, kind in
+                    findings.append(Finding(line: lineNumber, column: open + 2 + token.lowerBound, kind: kind.rawValue))
+                }
+            }
+        }
+    }
+
+    /// What a finding looked like.
+    enum Kind: String {
+        case address, messageID = "message-id", ip
+    }
+
+    /// Calls `body` with the span and kind of each token in `b` that is not a pseudonym.
+    func forEachFinding(_ b: UnsafeRawBufferPointer, _ body: (Range<Int>, Kind) -> Void) {
+        // One access to each table per call, not per byte: this pass reads all output.
+        let triggers = Self.triggers
+        let local = ASCII.localPartTable
         var i = 0
         while i < b.count {
             let c = b[i]
+            guard triggers.withUnsafeBufferPointer({ $0[Int(c)] }) else {
+                i += 1
+                continue
+            }
+            // Inside a word no address can start: the IP scanners reject a start after a
+            // digit or a dot, and an IPv6 one after a letter. Skipping those positions here
+            // keeps this pass cheap over runs of pseudonym hex; it finds the same tokens.
+            if i > 0, c != ASCII.at, c != ASCII.lessThan, c != ASCII.colon {
+                let before = b[i - 1]
+                if ASCII.isDigit(before) || before == ASCII.dot || (ASCII.isAlpha(before) && !ASCII.isDigit(c)) {
+                    i += 1
+                    continue
+                }
+            }
             if c == ASCII.at {
                 var start = i
                 // A pseudonym holds no `=`, so one marks a key before it (`sasl_username=`).
-                while start > 0, ASCII.localPartTable[Int(b[start - 1])], b[start - 1] != ASCII.equals { start -= 1 }
-                var stop = i + 1
-                while stop < b.count, ASCII.domainTable[Int(b[stop])] { stop += 1 }
-                while stop > i + 1, b[stop - 1] == ASCII.dot || b[stop - 1] == ASCII.hyphen { stop -= 1 }
-                let localOK = start == i || isPseudonym(b, start..<i)
-                if !localOK || !isPseudonym(b, i + 1..<stop) {
-                    findings.append(Finding(line: lineNumber, column: start + 1, kind: "address"))
+                local.withUnsafeBufferPointer { t in
+                    while start > 0, t[Int(b[start - 1])], b[start - 1] != ASCII.equals { start -= 1 }
                 }
+                let stop = GenericScan.domainEnd(b, after: i, end: b.count)
+                let localOK = start == i || isPseudonym(b, start..<i)
+                // Nothing after the `@` (a lone one, or one right after a pseudonym) leaves
+                // only the local part to check.
+                let domainOK = stop == i + 1 || isPseudonym(b, i + 1..<stop)
+                if !localOK || !domainOK { body(start..<stop, .address) }
                 i = max(stop, i + 1)
                 continue
             }
             if c == ASCII.lessThan, let close = b.firstIndex(of: ASCII.greaterThan, from: i + 1, to: b.count),
                close > i + 1, GenericScan.followsKey(b, before: i, lowerLimit: 0, keys: GenericScan.messageIDKeys),
                !isPseudonym(b, i + 1..<close) {
-                findings.append(Finding(line: lineNumber, column: i + 1, kind: "message-id"))
+                body(i..<close + 1, .messageID)
                 i = close + 1
                 continue
             }
             if ASCII.isDigit(c), let ip = IPScanner.dashedIPv4(b, at: i, lowerLimit: 0, end: b.count) {
-                findings.append(Finding(line: lineNumber, column: i + 1, kind: "ip"))
+                body(ip, .ip)
                 i = ip.upperBound
                 continue
             }
             if ASCII.isHexDigit(c) || c == ASCII.colon, let ip = IPScanner.match(b, at: i, lowerLimit: 0, end: b.count) {
                 // The zero addresses of `ip: zero` policies say nothing about anyone.
-                if !(b.matchesWhole("0.0.0.0", ip) || b.matchesWhole("::", ip)) {
-                    findings.append(Finding(line: lineNumber, column: i + 1, kind: "ip"))
-                }
+                if !(b.matchesWhole("0.0.0.0", ip) || b.matchesWhole("::", ip)) { body(ip, .ip) }
                 i = ip.upperBound
                 continue
             }
             i += 1
         }
+    }
+
+    /// Bytes where a token may start: `@`, `<`, hex digits and `:` (IP addresses).
+    private static let triggers: [Bool] = (0..<256).map { value in
+        let b = UInt8(value)
+        return b == ASCII.at || b == ASCII.lessThan || b == ASCII.colon || ASCII.isHexDigit(b)
     }
 
     /// Exactly `pseudonymLength` lowercase hex digits.

@@ -1,0 +1,50 @@
+/// The last step of every scrub: `OutputVerifier` (what `mailscrub verify` runs) reads
+/// the rewritten text, and any token it would flag is replaced once more (twice, then
+/// dropped). The scanners above already replace everything shaped like an address, a
+/// message-id or an IP address; this makes "whatever verify flags was replaced" hold by
+/// construction, also where junk bytes glue a pseudonym to its neighbours.
+enum VerifierRepair {
+    /// Repairs `out[start...]`, written with `p`.
+    static func repair(_ out: inout [UInt8], from start: Int, with p: Pseudonymizer) {
+        let verifier = OutputVerifier(hashBytes: p.options.hashBytes)
+        for attempt in 0..<3 {
+            var flagged: [(Range<Int>, OutputVerifier.Kind)] = []
+            out.withUnsafeBytes { all in
+                let text = UnsafeRawBufferPointer(rebasing: all[start...])
+                verifier.forEachFinding(text) { flagged.append(($0.lowerBound + start..<$0.upperBound + start, $1)) }
+            }
+            guard !flagged.isEmpty else { return }
+            let text = Array(out[start...])
+            out.removeSubrange(start...)
+            var copied = start
+            text.withUnsafeBytes { b in
+                for (flaggedSpan, kind) in flagged {
+                    // A local part read leftwards may reach into the span before it.
+                    guard flaggedSpan.upperBound > copied else { continue }
+                    let span = max(flaggedSpan.lowerBound, copied)..<flaggedSpan.upperBound
+                    let local = span.lowerBound - start..<span.upperBound - start
+                    out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[copied - start..<local.lowerBound]))
+                    // The third time round, whatever is still flagged is dropped.
+                    if attempt < 2 { replace(b, local, kind, with: p, into: &out) }
+                    copied = span.upperBound
+                }
+                out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[(copied - start)...]))
+            }
+        }
+    }
+
+    private static func replace(
+        _ b: UnsafeRawBufferPointer, _ span: Range<Int>, _ kind: OutputVerifier.Kind, with p: Pseudonymizer, into out: inout [UInt8]
+    ) {
+        switch kind {
+        case .address:
+            p.appendHash(.local, of: UnsafeRawBufferPointer(rebasing: b[span]), to: &out)
+        case .messageID:
+            out.append(ASCII.lessThan)
+            p.appendHash(.messageID, of: UnsafeRawBufferPointer(rebasing: b[span.lowerBound + 1..<span.upperBound - 1]), to: &out)
+            out.append(ASCII.greaterThan)
+        case .ip:
+            p.appendHash(.ip, of: UnsafeRawBufferPointer(rebasing: b[span]), to: &out)
+        }
+    }
+}

@@ -1,0 +1,216 @@
+import Foundation
+import Testing
+@testable import MailScrubCore
+
+/// One test per reported break of the fail-closed promise (issue 8) and per fuzzer
+/// finding, named after what broke. Each runs the line through every output mode under
+/// every shipped policy, and checks that no planted text survives and that
+/// `OutputVerifier` (what `mailscrub verify` runs) accepts the output.
+@Suite struct RegressionTests {
+    static let policies = ["default", "strict", "research", "scheduled"]
+
+    /// Output of `log` in `mode` under each shipped policy, with the policy's name.
+    static func outputs(_ log: String, modes: [Pipeline.Mode] = Pipeline.Mode.allCases) throws -> [(String, [UInt8])] {
+        try outputs(Array(log.utf8), modes: modes)
+    }
+
+    static func outputs(_ log: [UInt8], modes: [Pipeline.Mode] = Pipeline.Mode.allCases) throws -> [(String, [UInt8])] {
+        var result: [(String, [UInt8])] = []
+        for name in policies {
+            let policy = try PolicyTests.shippedPolicy(name)
+            let p = PolicyTests.pseudonymizer(policy)
+            for mode in modes {
+                result.append(("\(name)/\(mode.rawValue)", TestSupport.run(log, mode: mode, with: p)))
+            }
+        }
+        return result
+    }
+
+    /// Fails for each `secret` found in any output, and for anything the verifier flags.
+    static func expectClean(_ log: String, hiding secrets: [String], modes: [Pipeline.Mode] = Pipeline.Mode.allCases) throws {
+        for (label, output) in try outputs(log, modes: modes) {
+            let text = String(decoding: output, as: UTF8.self)
+            for secret in secrets {
+                #expect(!text.lowercased().contains(secret.lowercased()), "\(label) leaks \(secret): \(text)")
+            }
+            #expect(findings(output, hashBytes: label.hasPrefix("default") || label.hasPrefix("research") ? 16 : try hashBytes(label)).isEmpty,
+                    "\(label) fails verify: \(text)")
+        }
+    }
+
+    static func hashBytes(_ label: String) throws -> Int {
+        let name = String(label.prefix { $0 != "/" })
+        return try PolicyTests.shippedPolicy(name).hashBytes ?? 16
+    }
+
+    static func findings(_ output: [UInt8], hashBytes: Int) -> [OutputVerifier.Finding] {
+        let verifier = OutputVerifier(hashBytes: hashBytes)
+        var findings: [OutputVerifier.Finding] = []
+        var number = 0
+        for line in output.split(separator: 0x0A, omittingEmptySubsequences: false) {
+            number += 1
+            Array(line).withUnsafeBytes { verifier.check($0, lineNumber: number, into: &findings) }
+        }
+        return findings
+    }
+
+    // MARK: Issue 8, item 1 and 2
+
+    @Test func quotedLocalPartWithAFakeStatusNeitherCrashesNorLendsItsText() throws {
+        let lines = [
+            #"May 20 22:17:06 mx1 postfix/smtp[1]: 3F2A81C0D4: to=<"a, status=sent"@domain.org>, relay=none, delay=1, status=bounced (x)"#,
+            // Cut before the real status: the fake one used to make the field range negative.
+            #"May 20 22:17:06 mx1 postfix/smtp[1]: 3F2A81C0D4: to=<"a, status=sent"@domain.org>, relay=none, delay=1"#,
+            #"May 20 22:17:06 mx1 postfix/smtp[1]: 3F2A81C0D4: to=<"x>, status=sent (ok) y=\"z"@domain.org>, relay=none, delay=1, status=deferred (no)"#,
+        ]
+        for line in lines {
+            try Self.expectClean(line, hiding: ["domain.org", "status=sent\"", "a, status"])
+        }
+        let records = String(decoding: TestSupport.run(Array((lines[0] + "\n").utf8), mode: .records), as: UTF8.self)
+        #expect(records.contains(#""status":"bounced""#))
+    }
+
+    @Test func statusMustBeAPostfixWord() {
+        let event = Array("May 20 22:17:06 mx1 postfix/smtp[1]: 3F2A81C0D4: to=<a@b.org>, relay=none, delay=1, status=<jane@x.org>".utf8)
+            .withUnsafeBytes { EventParser.parse($0).kind }
+        #expect(event == .unrecognized)
+    }
+
+    // MARK: Item 3
+
+    @Test func displayNamesOfHeadersSentAsSMTPCommandsAreDropped() throws {
+        for name in [#""Jane Roe""#, "Jane Roe", "=?utf-8?Q?Jane_Roe?=", #""Roe, Jane""#] {
+            for prefix in ["warning: sent message header instead of SMTP command: ", "warning: non-SMTP command from mx.example.net[192.0.2.1]: "] {
+                try Self.expectClean(
+                    "May 20 22:17:06 mx1 postfix/cleanup[1]: 3F2A81C0D4: \(prefix)From: \(name) <jane@example.org>",
+                    hiding: ["Jane", "Roe", "jane@", "example.org"], modes: [.lines, .events])
+            }
+        }
+    }
+
+    // MARK: Item 4
+
+    @Test func headerValuesWithoutSyslogPrefixAreReplaced() throws {
+        let trailer = " from mail.example.net[203.0.113.7]; from=<a@example.org> to=<b@example.net> proto=ESMTP helo=<mail.example.net>"
+        let contents = [
+            "info: header Subject: Secret plans for Q3",
+            "warning: header X-Mailer: SecretMailer 9.1",
+            "info: header Organization: Secret Department",
+            #"info: header Content-Disposition: attachment; filename="secret-plans.pdf""#,
+            #"info: header Content-Type: application/pdf; name="secret-plans.pdf""#,
+            "warning: header X-Any-Header-At-All: secret value",
+            "reject: body secret body line",
+        ]
+        for content in contents {
+            for prefix in ["", "May 20 22:17:06 mx1 postfix/cleanup[1]: ", "postfix/cleanup[1]: "] {
+                try Self.expectClean(prefix + "3F2A81C0D4: " + content + trailer,
+                                     hiding: ["secret", "a@example", "203.0.113.7"], modes: [.lines, .events])
+            }
+        }
+    }
+
+    @Test func headerCheckAfterJunkBetweenTokensIsFound() throws {
+        for junk in ["\u{0}", " ", "\u{FFFD}", "\u{7}"] {
+            try Self.expectClean(
+                #"May 20 22:17:06 mx1 postfix/cleanup[1]: 3F2A81C0D4: info:\#(junk) header Subject: secret words from local; from=<a@example.org>"#,
+                hiding: ["secret"], modes: [.lines, .events])
+        }
+    }
+
+    @Test func milterHeaderWithARepeatedFieldKeepsNothing() throws {
+        try Self.expectClean(
+            #"May 20 22:17:06 mx1 postfix/cleanup[1]: 3F2A81C0D4: header name="User-Agent", name="User-Agent", value="secret agent""#,
+            hiding: ["secret"], modes: [.lines, .events])
+    }
+
+    @Test func headerNameThatIsNoFieldNameIsPartOfTheValue() throws {
+        try Self.expectClean(
+            "May 20 22:17:06 mx1 postfix/cleanup[1]: 3F2A81C0D4: info: header jane@example.org: x from local; from=<a@example.org>",
+            hiding: ["jane", "example.org"], modes: [.lines, .events])
+    }
+
+    // MARK: Item 5
+
+    @Test func amavisSubjectAndFromAreHeaderValues() throws {
+        let line = #"May 20 22:17:06 mx1 amavis[12]: (01712-04) Passed CLEAN {RelayedInbound}, [203.0.113.7]:41234 [203.0.113.7] <a@x.org> -> <b@y.org>, Queue-ID: 3F2A81C0D4, Message-ID: <m1@x.org>, mail_id: Ab3dE, Hits: -1.9, size: 2210, queued_as: 9B1C2D3E4F, Subject: "Secret, From: plans", From: Jane_Roe_<jane@x.org>, helo=mail.x.org, Tests: [BAYES_00=-1.9], 412 ms"#
+        try Self.expectClean(line, hiding: ["Secret", "plans", "Jane", "Roe", "x.org", "m1@"])
+        let records = String(decoding: TestSupport.run(Array((line + "\n").utf8), mode: .events), as: UTF8.self)
+        #expect(records.contains(#""spam_score":-1.9"#))
+    }
+
+    @Test func reverseDNSNamesLoseTheClientAddress() throws {
+        for host in ["203-0-113-7.dyn.example.net", "c-203-0-113-7.hsd1.ca.example.net", "ip-203-0-113-7.ec2.internal"] {
+            try Self.expectClean(
+                "May 20 22:17:06 mx1 postfix/smtpd[1]: 3F2A81C0D4: client=\(host)[203.0.113.7]",
+                hiding: ["203-0-113-7", "203.0.113.7"], modes: [.lines, .events])
+        }
+        // The dashed form hashes like the dotted one.
+        let p = TestSupport.pseudonymizer()
+        let scrubbed = TestSupport.scrubLine("connect from 203-0-113-7.dyn.example.net[203.0.113.7]", with: p)
+        #expect(scrubbed == "connect from \(p.pseudonym(ip: "203.0.113.7")).dyn.example.net[\(p.pseudonym(ip: "203.0.113.7"))]")
+    }
+
+    @Test func discardNextHopIsHashedAsADomain() throws {
+        let line = "May 20 22:17:06 mx1 postfix/discard[1]: 3F2A81C0D4: to=<a@secretdomain.org>, relay=none, delay=0.1, delays=0/0/0/0.1, dsn=2.0.0, status=sent (secretdomain.org)"
+        try Self.expectClean(line, hiding: ["secretdomain"])
+        let p = TestSupport.pseudonymizer()
+        #expect(TestSupport.scrubLine(line, with: p).hasSuffix("status=sent (\(p.pseudonym(address: "x@secretdomain.org").split(separator: "@")[1]))"))
+    }
+
+    // MARK: Item 6
+
+    @Test(arguments: [1, 2, 3])
+    func randomBytesPassVerifyOnceScrubbed(seed: UInt64) throws {
+        var g = FailClosedPropertyTests.Generator(state: seed)
+        let junk = (0..<100_000).map { _ in UInt8(truncatingIfNeeded: g.next()) }
+        for (label, output) in try Self.outputs(junk, modes: [.lines, .events]) {
+            let found = Self.findings(output, hashBytes: try Self.hashBytes(label))
+            #expect(found.isEmpty, "\(label): \(found.prefix(3))")
+        }
+    }
+
+    // MARK: Item 7
+
+    @Test func deliveryAfterARunOfNULsIsRecovered() {
+        let line = Array("May 20 22:17:06 mx1 postfix/smtp[1]: 3F2A81C0D4: to=<a@b.org>, relay=none, delay=1, status=bounced (x)\n".utf8)
+        for garbage in [[UInt8](repeating: 0, count: 4096), Array("torn half line".utf8) + [UInt8](repeating: 0, count: 700)] {
+            let records = String(decoding: TestSupport.run(garbage + line, mode: .records), as: UTF8.self)
+            #expect(records.split(separator: "\n").count == 1)
+            #expect(records.contains(#""status":"bounced""#))
+        }
+    }
+
+    @Test func prefixlessQueueLinesAreParsed() {
+        let kinds = [
+            "3F2A81C0D4: to=<a@b.org>, relay=none, delay=1, status=sent (ok)",
+            "3F2A81C0D4: from=<a@b.org>, size=100, nrcpt=1 (queue active)",
+            "3F2A81C0D4: client=mx.example.net[192.0.2.1]",
+            "3F2A81C0D4: message-id=<m@x>",
+            "3F2A81C0D4: info: header Subject: hi from local; from=<a@b.org>",
+        ].map { line in Array(line.utf8).withUnsafeBytes { EventParser.parse($0).kind } }
+        #expect(kinds == [.delivery, .queued, .client, .messageID, .header])
+    }
+
+    // MARK: Item 8
+
+    @Test func hugeDurationsAreErrorsNotTraps() {
+        #expect(Config.duration("99999999999999999d") == nil)
+        #expect(Config.duration("9223372036854775807") == nil)
+        #expect(Config.duration("36600d") == Int64(3_162_240_000))
+        #expect(throws: ConfigError.self) {
+            try Config.parse("secret: \(TestSupport.secret)\nmax_age: 99999999999999999d\n", path: "c.yml")
+        }
+    }
+
+    @Test func hugeNumbersInLogsAreNotTraps() throws {
+        let log = """
+        May 20 22:17:06 mx1 postfix/qmgr[1]: 3F2A81C0D4: from=<a@b.org>, size=999999999999999999999999999, nrcpt=99999999999999999999 (queue active)
+        May 20 22:17:06 mx1 postfix/smtp[1]: 3F2A81C0D4: to=<c@d.org>, relay=none, delay=99999999999999999999.5, delays=9999999999999999999999/1/1/1, status=sent (ok)
+        2026-05-20T22:17:06.99999999999999999999999+99:99 mx1 postfix/qmgr[1]: 3F2A81C0D4: removed
+        99999-99-99T99:99:99Z mx1 postfix/qmgr[1]: 3F2A81C0D4: removed
+        May 99 99:99:99 mx1 postfix/qmgr[99999999999999999999999]: 3F2A81C0D4: removed
+
+        """
+        _ = try Self.outputs(log)
+    }
+}
