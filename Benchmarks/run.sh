@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Benchmark of mailscrub on a generated log: MB/s, lines/s and peak memory.
 #
-#     Benchmarks/run.sh [MEGABYTES] [MODE]      (defaults: 200 lines)
+#     Benchmarks/run.sh [MEGABYTES] [MODE] [SHAPE]      (defaults: 200 lines normal)
+#
+# SHAPE is loggen's: normal, or a hostile input (flood, long-line, nul, invalid-utf8).
 #
 # Builds mailscrub and the log generator in release mode, generates the log once into
 # Benchmarks/out/ (reused while its size matches), runs mailscrub three times with
@@ -11,6 +13,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
 megabytes="${1:-200}"
 mode="${2:-lines}"
+shape="${3:-normal}"
 out="$here/out"
 mkdir -p "$out"
 
@@ -20,7 +23,8 @@ mailscrub="$(swift build -c release --package-path "$root" --show-bin-path)/mail
 loggen="$(swift build -c release --package-path "$here" --show-bin-path)/loggen"
 
 log="$out/bench-${megabytes}MB.log"
-[ -s "$log" ] || "$loggen" "$megabytes" > "$log"
+[ "$shape" = normal ] || log="$out/bench-${megabytes}MB-$shape.log"
+[ -s "$log" ] || "$loggen" "$megabytes" 1 "$shape" > "$log"
 bytes=$(stat -c %s "$log")
 lines=$(wc -l < "$log")
 
@@ -36,8 +40,8 @@ for _ in 1 2 3; do
 done
 seconds=${best% *}
 peak_kb=${best#* }
-awk -v b="$bytes" -v l="$lines" -v s="$seconds" -v k="$peak_kb" -v m="$mode" 'BEGIN {
+awk -v b="$bytes" -v l="$lines" -v s="$seconds" -v k="$peak_kb" -v m="$mode" -v sh="$shape" 'BEGIN {
     if (s <= 0) s = 0.01
-    printf "mode=%s input=%.1f MB lines=%d time=%.2f s throughput=%.1f MB/s %.0f lines/s peak_rss=%.1f MB\n",
-        m, b / 1e6, l, s, b / 1e6 / s, l / s, k / 1024
+    printf "mode=%s shape=%s input=%.1f MB lines=%d time=%.2f s throughput=%.1f MB/s %.0f lines/s peak_rss=%.1f MB\n",
+        m, sh, b / 1e6, l, s, b / 1e6 / s, l / s, k / 1024
 }'

@@ -1,12 +1,19 @@
 // loggen: writes a synthetic but realistic Postfix log (traditional syslog stamps) of
 // about N megabytes to stdout, for benchmarking mailscrub. Deterministic for a seed.
 //
-//     loggen MEGABYTES [SEED]
+//     loggen MEGABYTES [SEED] [SHAPE]
 //
 // Each message flow has what a busy MX and submission server log: smtpd connect and
 // client lines, cleanup message-id and header_checks INFO lines, qmgr, one or more
 // delivery lines (smtp, lmtp, local; sent, deferred, bounced), removed, disconnect;
 // plus NOQUEUE rejects, postscreen, amavis and dovecot lines interleaved.
+//
+// Other SHAPEs are hostile inputs, for checking speed and memory bounds:
+//   flood         every line opens a new queue id that is never removed (unfinished
+//                 SMTP sessions), so the open-message cap is reached and held
+//   long-line     lines of 50 MB each (cut at the line cap)
+//   nul           lines of NUL bytes only
+//   invalid-utf8  lines of bytes that are not UTF-8
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -26,7 +33,7 @@ struct Generator {
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 2, let megabytes = Double(arguments[1]) else {
-    fputs("usage: loggen MEGABYTES [SEED]\n", stderr)
+    fputs("usage: loggen MEGABYTES [SEED] [normal|flood|long-line|nul|invalid-utf8]\n", stderr)
     exit(64)
 }
 var g = Generator(state: arguments.count > 2 ? UInt64(arguments[2]) ?? 1 : 1)
@@ -71,6 +78,39 @@ func ip() -> String { g.below(8) == 0 ? "2001:db8:\(String(g.below(0xFFFF), radi
 func queueID() -> String {
     queue = (queue &+ 0x1F3 &+ g.below(0x7FF)) & 0xFFFFFFFFFF
     return String(queue, radix: 16, uppercase: true)
+}
+
+let shape = arguments.count > 3 ? arguments[3] : "normal"
+switch shape {
+case "normal":
+    break
+case "flood":
+    while written + out.count < target {
+        seconds += g.below(2)
+        pid += 1
+        emit("postfix/smtpd[\(pid)]: \(queueID()): client=unknown[\(ipv4())]")
+        if out.count > 1 << 22 { flush() }
+    }
+case "long-line":
+    let line = [UInt8](repeating: 0x61, count: 50_000_000)
+    while written < target {
+        out = line + [0x0A]
+        flush()
+    }
+case "nul", "invalid-utf8":
+    let byte: UInt8 = shape == "nul" ? 0 : 0xFF
+    let line = [UInt8](repeating: byte, count: 99) + [0x0A]
+    while written + out.count < target {
+        out.append(contentsOf: line)
+        if out.count > 1 << 22 { flush() }
+    }
+default:
+    fputs("loggen: unknown shape '\(shape)'\n", stderr)
+    exit(64)
+}
+if shape != "normal" {
+    flush()
+    exit(0)
 }
 
 while written + out.count < target {

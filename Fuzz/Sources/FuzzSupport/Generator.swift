@@ -67,14 +67,19 @@ struct Generator {
         for i in messageStart..<line.count where line[i] == 0x20 { tokenStarts.append(i + 1) }
 
         if mangle & 0x08 != 0, !tokenStarts.isEmpty {
-            // A repeated key: the first `key=value` token again, right after itself.
-            if let equals = line[messageStart...].firstIndex(of: 0x3D) {
-                var s = equals
-                while s > messageStart, line[s - 1] != 0x20 { s -= 1 }
-                var e = equals
+            // A repeated key: a `key=value` token again, right after itself.
+            let keyed = tokenStarts.filter { s in
+                guard s < line.count, line[s] >= 0x61, line[s] <= 0x7A else { return false }
+                var e = s
                 while e < line.count, line[e] != 0x20 { e += 1 }
-                let copy = Array(line[s..<e]) + [0x20]
-                line.insert(contentsOf: copy, at: s)
+                return line[s..<e].contains(0x3D)
+            }
+            if !keyed.isEmpty {
+                let s = keyed[byte() % keyed.count]
+                var e = s
+                while e < line.count, line[e] != 0x20 { e += 1 }
+                line.insert(contentsOf: Array(line[s..<e]) + [0x20], at: s)
+                tokenStarts = (messageStart..<line.count).filter { line[$0] == 0x20 }.map { $0 + 1 }
             }
         }
         if mangle & 0x10 != 0, !tokenStarts.isEmpty {

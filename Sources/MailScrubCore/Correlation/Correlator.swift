@@ -3,7 +3,8 @@
 /// qmgr expires a message.
 ///
 /// State is dropped at `removed` or expiry, after `maxAge` of log time without a line, and, when
-/// more than `maxOpenMessages` are open, oldest first; memory stays bounded on endless input.
+/// more than `maxOpenMessages` are open, the least recently seen one at once (O(1) amortized:
+/// an age-ordered list, no sorting); memory stays bounded on endless input.
 public final class Correlator {
     public struct Options: Equatable, Sendable {
         /// Domains the server delivers for (lowercase); empty means "use the relay rule".
@@ -27,6 +28,13 @@ public final class Correlator {
     private var hosts = HostTable()
     private var latest = LogTime(seconds: 0)
     private var linesSinceSweep = 0
+    /// Open messages, least recently seen first from `orderStart`, each with the touch
+    /// serial it was queued with; an entry whose serial is not its message's `queued` is
+    /// stale and skipped. Bounded: stale entries are dropped once they dominate.
+    private var order: [(key: QueueKey, touch: Int)] = []
+    private var orderStart = 0
+    /// Touches so far: the serial of the latest.
+    private var touches = 0
     /// Records written, by status.
     public private(set) var recordsByStatus: [String: Int] = [:]
     /// Open messages dropped for age or for the cap (not at `removed`).
@@ -64,7 +72,8 @@ public final class Correlator {
                 state = MessageState(time: now)
                 states[key] = state
             }
-            state.lastSeen = now
+            touch(key, state, now)
+            if states.count > options.maxOpenMessages { evictOldest() }
             if event.kind == .pickup {
                 state.entry = .pickup
                 if let sender = event.sender { state.sender = bytes(b, sender) }
@@ -120,26 +129,74 @@ public final class Correlator {
 
     private func state(_ key: QueueKey, _ now: LogTime) -> MessageState {
         if let existing = states[key] {
-            existing.lastSeen = now
+            touch(key, existing, now)
             return existing
         }
         let state = MessageState(time: now)
         states[key] = state
+        touch(key, state, now)
+        if states.count > options.maxOpenMessages { evictOldest() }
         return state
     }
 
-    /// Drops messages idle for `maxAge`, then the oldest tenth while over the cap.
+    /// Marks `state` as seen now. A new message joins the back of the eviction order;
+    /// one seen again keeps its place and is moved back when it reaches the front.
+    private func touch(_ key: QueueKey, _ state: MessageState, _ now: LogTime) {
+        state.lastSeen = now
+        touches += 1
+        if state.touch == 0 {
+            order.append((key, touches))
+            // Entries of messages already gone pile up in busy logs; once they outnumber
+            // the open ones, drop them (linear, after as many appends: O(1) amortized).
+            if order.count - orderStart > 2 * states.count + 1024 {
+                order = order[orderStart...].filter { states[$0.key]?.queued == $0.touch }
+                orderStart = 0
+            }
+            state.queued = touches
+        }
+        state.touch = touches
+    }
+
+    /// The least recently seen open message and its key, or nil when none is open. Each
+    /// message seen since it was queued goes to the back instead (second chance), so
+    /// every step is O(1) amortized and the order holds one entry per message.
+    private func oldest() -> (key: QueueKey, state: MessageState)? {
+        while orderStart < order.count {
+            let (key, serial) = order[orderStart]
+            guard let state = states[key], state.queued == serial else {
+                orderStart += 1
+                continue
+            }
+            if state.touch == serial { return (key, state) }
+            orderStart += 1
+            order.append((key, state.touch))
+            state.queued = state.touch
+        }
+        return nil
+    }
+
+    /// Forgets the least recently seen message (the cap is reached).
+    private func evictOldest() {
+        guard let (key, _) = oldest() else { return }
+        states[key] = nil
+        orderStart += 1
+        evicted += 1
+    }
+
+    /// Drops messages idle for `maxAge` of log time, oldest first, from the front of the
+    /// eviction order; stops at the first one seen more recently.
     private func sweep() {
         linesSinceSweep = 0
         let cutoff = latest.seconds - options.maxAge
-        let before = states.count
-        states = states.filter { $0.value.lastSeen.seconds >= cutoff }
-        if states.count > options.maxOpenMessages {
-            let excess = states.count - options.maxOpenMessages + options.maxOpenMessages / 10
-            let oldest = states.sorted { $0.value.lastSeen < $1.value.lastSeen }.prefix(excess)
-            for (key, _) in oldest { states[key] = nil }
+        while let (key, state) = oldest(), state.lastSeen.seconds < cutoff {
+            states[key] = nil
+            orderStart += 1
+            evicted += 1
         }
-        evicted += before - states.count
+        if orderStart > 4096, orderStart * 2 > order.count {
+            order.removeFirst(orderStart)
+            orderStart = 0
+        }
     }
 
     private func header(_ b: UnsafeRawBufferPointer, _ event: PostfixEvent, _ state: MessageState) {

@@ -8,6 +8,10 @@ final class MessageState {
 
     var firstSeen: LogTime
     var lastSeen: LogTime
+    /// Serial of the latest touch (0: never touched), and of the touch its entry in the
+    /// correlator's eviction order was made with.
+    var touch = 0
+    var queued = 0
     var entry = Entry.unknown
     /// Raw envelope sender from qmgr (or pickup); empty for `<>`.
     var sender: [UInt8]?
@@ -15,21 +19,31 @@ final class MessageState {
     var nrcpt: [UInt8]?
     /// Raw message-ids (what is hashed: the inside of `<…>`, or the whole broken value).
     var messageID: [UInt8]?
-    var resentMessageID: [UInt8]?
-    var inReplyTo: [UInt8]?
-    var lastReference: [UInt8]?
-    var date: LogTime?
+    var resentMessageID: [UInt8]? { get { facts?.resentMessageID } set { headers.resentMessageID = newValue } }
+    var inReplyTo: [UInt8]? { get { facts?.inReplyTo } set { headers.inReplyTo = newValue } }
+    var lastReference: [UInt8]? { get { facts?.lastReference } set { headers.lastReference = newValue } }
+    var date: LogTime? { get { facts?.date } set { headers.date = newValue } }
     /// Raw addresses of the logged headers.
-    var from: [[UInt8]]?
-    var to: [[UInt8]]?
-    var cc: [[UInt8]]?
-    var bcc: [[UInt8]]?
-    var subjectSize: Int?
-    var spamScore: [UInt8]?
+    var from: [[UInt8]]? { get { facts?.from } set { headers.from = newValue } }
+    var to: [[UInt8]]? { get { facts?.to } set { headers.to = newValue } }
+    var cc: [[UInt8]]? { get { facts?.cc } set { headers.cc = newValue } }
+    var bcc: [[UInt8]]? { get { facts?.bcc } set { headers.bcc = newValue } }
+    var subjectSize: Int? { get { facts?.subjectSize } set { headers.subjectSize = newValue } }
+    var spamScore: [UInt8]? { get { facts?.spamScore } set { headers.spamScore = newValue } }
     /// A List-Id, List-Post or `Precedence: list|bulk` header was logged.
-    var listHeader = false
+    var listHeader: Bool { get { facts?.listHeader ?? false } set { headers.listHeader = newValue } }
     /// Raw address of a logged List-Post header.
-    var listPost: [UInt8]?
+    var listPost: [UInt8]? { get { facts?.listPost } set { headers.listPost = newValue } }
+    /// What the logged headers and content filters said; most messages in a flood of
+    /// unfinished sessions never get one, so it is kept apart (see `Correlator`'s
+    /// memory note).
+    private var facts: HeaderFacts?
+    private var headers: HeaderFacts {
+        if let facts { return facts }
+        let made = HeaderFacts()
+        facts = made
+        return made
+    }
     var previousQueueID: [UInt8]?
     var notificationFor: [UInt8]?
     /// Raw recipients whose last attempt was deferred, for records at expiry.
@@ -39,6 +53,22 @@ final class MessageState {
         firstSeen = time
         lastSeen = time
     }
+}
+
+/// The part of a `MessageState` that logged headers and content filters fill in.
+final class HeaderFacts {
+    var resentMessageID: [UInt8]?
+    var inReplyTo: [UInt8]?
+    var lastReference: [UInt8]?
+    var date: LogTime?
+    var from: [[UInt8]]?
+    var to: [[UInt8]]?
+    var cc: [[UInt8]]?
+    var bcc: [[UInt8]]?
+    var subjectSize: Int?
+    var spamScore: [UInt8]?
+    var listHeader = false
+    var listPost: [UInt8]?
 }
 
 /// Identifies a message: syslog host and queue id, so logs of several servers can be

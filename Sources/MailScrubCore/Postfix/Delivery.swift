@@ -41,10 +41,16 @@ enum Delivery {
         let status = statusStart..<i
         guard isStatusWord(b, status), i == end || b[i] == ASCII.space else { return false }
         event.status = status
-        if i + 1 < end, b[i + 1] == ASCII.leftParen {
-            let close = b.lastIndex(of: ASCII.rightParen, from: i + 2, to: end) ?? end
-            event.text = i + 2..<close
-            event.otherQueueID = queuedAs(b, in: i + 2..<close)
+        // The text is in the parentheses after the status (after anything a damaged or
+        // hostile line repeats in between, such as a second `status=`).
+        if let open = b.firstIndex(of: ASCII.leftParen, from: i, to: end) {
+            let close = b.lastIndex(of: ASCII.rightParen, from: open + 1, to: end) ?? end
+            event.text = open + 1..<close
+            event.otherQueueID = queuedAs(b, in: open + 1..<close)
+            if isBareDomain(b, open + 1..<close) {
+                event.nexthop = event.text
+                event.text = nil
+            }
         }
         event.kind = .delivery
         return true
@@ -54,9 +60,34 @@ enum Delivery {
     /// domain, not prose: it is kept apart so it is pseudonymized as a domain.
     static func parseDiscard(_ b: UnsafeRawBufferPointer, _ event: inout PostfixEvent, after start: Int) -> Bool {
         guard parse(b, &event, after: start) else { return false }
-        event.nexthop = event.text
-        event.text = nil
+        if event.nexthop == nil {
+            event.nexthop = event.text
+            event.text = nil
+        }
         return true
+    }
+
+    /// Whether `range` is one domain name and nothing else (`example.org`).
+    static func isBareDomain(_ b: UnsafeRawBufferPointer, _ range: Range<Int>) -> Bool {
+        guard range.count >= 3, b[range.lowerBound] != ASCII.dot, b[range.upperBound - 1] != ASCII.dot else { return false }
+        var dot = false
+        var letter = false
+        for i in range {
+            let c = b[i]
+            guard c < 0x80, ASCII.domainTable[Int(c)] else { return false }
+            if c == ASCII.dot { dot = true }
+            if ASCII.isAlpha(c) { letter = true }
+        }
+        return dot && letter
+    }
+
+    /// Whether `status=WORD ` stands right before `open`.
+    static func followsStatus(_ b: UnsafeRawBufferPointer, _ open: Int) -> Bool {
+        var i = open
+        guard i > 0, b[i - 1] == ASCII.space else { return false }
+        i -= 1
+        while i > 0, ASCII.isAlpha(b[i - 1]) { i -= 1 }
+        return i >= 7 && b.matches("status=", at: i - 7)
     }
 
     /// Postfix's delivery status words (`status=` of delivery agents, and of address

@@ -14,7 +14,8 @@ public enum EventParser {
 
     /// Parsers tried, in order, on a queue id line that has no syslog tag.
     private static let prefixlessParsers: [Parser] = [
-        Delivery.parse, Qmgr.parse, Pickup.parse, Smtpd.parse, Cleanup.parse, Bounce.parse,
+        // Cleanup before smtpd: both read `reject:`, but only cleanup's may hold logged content.
+        Delivery.parse, Qmgr.parse, Pickup.parse, Cleanup.parse, Smtpd.parse, Bounce.parse,
     ]
 
     public static func parse(_ b: UnsafeRawBufferPointer) -> PostfixEvent {

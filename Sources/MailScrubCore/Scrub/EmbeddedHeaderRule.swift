@@ -4,7 +4,7 @@
 /// (`…, Subject: "…", From: Jane_<j@…>, helo=…`).
 ///
 /// A header is recognised by a known name followed by `: `, standing at the start of
-/// the message or after `: ` or `, `. Its value runs to the last `, NAME: ` of another
+/// the line or after a colon or a comma (and spaces or junk bytes). Its value runs to the last `, NAME: ` of another
 /// known header after it (which is handled the same way), else to the end of the line:
 /// text a sender wrote can end a value later than it should, never earlier.
 enum EmbeddedHeaderRule {
@@ -34,8 +34,11 @@ enum EmbeddedHeaderRule {
             guard b[colon] == ASCII.colon, colon + 1 < b.count, b[colon + 1] == ASCII.space else { continue }
             var nameStart = colon
             while nameStart > start, ASCII.isAlpha(b[nameStart - 1]) || b[nameStart - 1] == ASCII.hyphen { nameStart -= 1 }
+            // Spaces and junk bytes (NUL, invalid UTF-8) may stand before the name.
+            var before = nameStart
+            while before > start, nameStart - before < 16, HeaderCheckRule.isJunk(b[before - 1]) { before -= 1 }
             guard nameStart < colon,
-                  nameStart == start || b.matches(": ", at: nameStart - 2) || b.matches(", ", at: nameStart - 2),
+                  before == start || b[before - 1] == ASCII.colon || b[before - 1] == ASCII.comma,
                   let kind = kind(b, nameStart..<colon) else { continue }
             return (nameStart, colon + 2..<b.count, kind)
         }

@@ -9,7 +9,8 @@ enum FieldRules {
     private static let keys: [(StaticString, ValueKind)] = [
         ("from", .address), ("to", .address), ("orig_to", .address), ("sasl_username", .address),
         ("sasl_sender", .xtextAddress), ("user", .address), ("sender", .address), ("recipient", .address),
-        ("envelope-from", .address), ("envelope_from", .address), ("orig_from", .address),
+        ("envelope-from", .address), ("envelope_from", .address), ("orig_from", .address), ("receiver", .address),
+        ("mailfrom", .address), ("smtp.mailfrom", .address), ("orig_rcpt", .address),
         ("message-id", .messageID), ("resent-message-id", .messageID), ("msgid", .messageID),
         ("message_id", .messageID),
     ]
@@ -50,7 +51,8 @@ enum FieldRules {
                 let claimKind: Claim.Kind = kind == .address ? .address : .xtextAddress
                 if value < end, b[value] == ASCII.lessThan {
                     let close = bracketEnd(b, from: value + 1, to: end)
-                    if close > value + 1 { claims.append(Claim(range: value + 1..<close, kind: claimKind)) }
+                    // policyd-spf's `receiver=<UNKNOWN>` names nobody.
+                    if close > value + 1, !b.matchesWhole("unknown", value + 1..<close) { claims.append(Claim(range: value + 1..<close, kind: claimKind)) }
                     i = close
                 } else {
                     let stop = bareEnd(b, from: value, to: end)

@@ -105,12 +105,19 @@ enum GenericScan {
             if b[close] == ASCII.at { at = close }
             close += 1
         }
-        guard close < end, b[close] == ASCII.greaterThan, close > open + 1 else { return nil }
-        let inner = open + 1..<close
         // The key may stand before the span being rewritten (a field cut out of a line), so
         // look back into the whole line: reading raw context is harmless.
         let isMessageID = followsKey(b, before: open, lowerLimit: 0, keys: messageIDKeys)
-        guard at != nil || isMessageID
+        if close == end, open + 1 < end, isMessageID || b[open + 1] == ASCII.quote {
+            // A message-id or a quoted local part cut off with its line: all of it goes.
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[lowerLimit...open]))
+            p.appendHash(isMessageID ? .messageID : .local, of: UnsafeRawBufferPointer(rebasing: b[open + 1..<end]), to: &out)
+            return lowerLimit..<end
+        }
+        guard close < end, b[close] == ASCII.greaterThan, close > open + 1 else { return nil }
+        let inner = open + 1..<close
+        // `<"…` opens a quoted local part, cut or not, whether or not an `@` follows.
+        guard at != nil || isMessageID || b[open + 1] == ASCII.quote
                 || b.matches(": Recipient address rejected", at: close + 1)
                 || b.matches(": Sender address rejected", at: close + 1)
                 || b.matches("... ", at: close + 1) else { return nil }
@@ -145,13 +152,14 @@ enum GenericScan {
     ) -> Range<Int>? {
         var start = at
         if start > lowerLimit, b[start - 1] == ASCII.quote,
-           let open = b.lastIndex(of: ASCII.quote, from: lowerLimit, to: start - 1) {
+           let open = openingQuote(b, closing: start - 1, lowerLimit: lowerLimit) {
             start = open
             // Text glued to the opening quote goes too: left in clear, it would run into
-            // the pseudonym and read as part of one long local part.
+            // the pseudonym and read as part of one long local part. A key before it
+            // (`receiver="a b"@c`) stays: `=` ends a local part for `verify` as well.
             let local = ASCII.localPartTable
             local.withUnsafeBufferPointer { t in
-                while start > lowerLimit, t[Int(b[start - 1])] { start -= 1 }
+                while start > lowerLimit, t[Int(b[start - 1])], b[start - 1] != ASCII.equals { start -= 1 }
             }
         } else {
             let local = ASCII.localPartTable  // one lazy-global access per address, not per byte
@@ -179,6 +187,21 @@ enum GenericScan {
         // `@domain` alone keeps its `@`: the pseudonym of an empty local part is empty.
         p.appendAddress(b, start..<stop, to: &out)
         return lowerLimit..<stop
+    }
+
+    /// The quote that opens the quoted string closed at `closing`: the nearest one before
+    /// it that no backslash escapes (`"a \"b\" c"@d`).
+    private static func openingQuote(_ b: UnsafeRawBufferPointer, closing: Int, lowerLimit: Int) -> Int? {
+        var j = closing - 1
+        while j >= lowerLimit {
+            if b[j] == ASCII.quote {
+                var backslashes = 0
+                while j - backslashes - 1 >= lowerLimit, b[j - backslashes - 1] == ASCII.backslash { backslashes += 1 }
+                if backslashes % 2 == 0 { return j }
+            }
+            j -= 1
+        }
+        return nil
     }
 
     /// End of the domain after the `@` at `at`: an `[address literal]`, or domain
@@ -211,7 +234,10 @@ enum GenericScan {
         _ b: UnsafeRawBufferPointer, at open: Int, lowerLimit: Int, end: Int,
         with p: Pseudonymizer, into out: inout [UInt8]
     ) -> Range<Int>? {
-        guard open >= 6, b.matches("user: ", at: open - 6),
+        // Spaces or junk bytes (NUL, invalid UTF-8) may stand between `user:` and the quote.
+        var before = open
+        while before > 0, open - before < 16, HeaderCheckRule.isJunk(b[before - 1]) { before -= 1 }
+        guard before >= 5, b.matches("user:", at: before - 5),
               let close = b.firstIndex(of: ASCII.quote, from: open + 1, to: end), close > open + 1 else { return nil }
         // An address inside is left to the `@` rule, which also keeps its domain.
         guard b.firstIndex(of: ASCII.at, from: open + 1, to: close) == nil else { return nil }

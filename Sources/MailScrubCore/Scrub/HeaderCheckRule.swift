@@ -48,7 +48,7 @@ enum HeaderCheckRule {
     }
 
     /// Bytes that may stand between an action's colon and its content.
-    private static func isJunk(_ c: UInt8) -> Bool {
+    static func isJunk(_ c: UInt8) -> Bool {
         c == ASCII.space || c < 0x20 || c >= 0x80
     }
 
@@ -100,7 +100,7 @@ enum HeaderCheckRule {
         return Match(action: action, name: name, value: valueStart..<valueEnd, kind: HeaderKind.of(b, name), trailer: valueEnd)
     }
 
-    /// `header name="N", value="V"`: the value runs to the last quote of the line. When
+    /// `header name="N", value="V"`: the value runs to the quote that ends the line. When
     /// the line is not exactly that shape (a repeated or missing field, a cut), everything
     /// after `name="` is the value, so nothing of it escapes.
     private static func milterHeader(_ b: UnsafeRawBufferPointer, nameStart: Int) -> Match {
@@ -110,7 +110,8 @@ enum HeaderCheckRule {
             return Match(action: nil, name: nil, value: nameStart..<end, kind: .opaque, trailer: end)
         }
         let valueStart = nameEnd + 10
-        let valueEnd = max(valueStart, b.lastIndex(of: ASCII.quote, from: valueStart, to: end) ?? end)
+        // Up to the closing quote when it ends the line; else everything after `value="`.
+        let valueEnd = max(valueStart, b.last == ASCII.quote ? end - 1 : end)
         let name = nameStart..<nameEnd
         guard isFieldName(b, name) else {
             return Match(action: nil, name: nil, value: nameStart..<end, kind: .opaque, trailer: end)

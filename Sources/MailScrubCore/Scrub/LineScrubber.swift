@@ -32,7 +32,7 @@ public final class LineScrubber {
         if let match = HeaderCheckRule.locate(line, from: 0) {
             claims.append(match.claim)
             fieldsStart = match.trailer
-        } else if let valueStart = EmbeddedHeaderRule.claims(line, from: header.messageStart, into: &claims) {
+        } else if let valueStart = EmbeddedHeaderRule.claims(line, from: 0, into: &claims) {
             fieldsEnd = valueStart
         } else if let queueID = QueueID.prefix(line, at: header.messageStart),
                   let valueStart = cleanupMessageIDValue(line, at: min(end, queueID.upperBound + 2)) {
@@ -43,9 +43,16 @@ public final class LineScrubber {
         if let program = header.program, line.matches("dovecot", at: program.lowerBound) {
             dovecotUsers(line, from: header.messageStart)
         }
-        if let daemon = header.daemon(in: line), line.matchesWhole("discard", daemon),
-           let nexthop = EventParser.parse(line).nexthop {
-            claims.append(Claim(range: nexthop, kind: .domain))
+        if line.last == ASCII.rightParen, let open = line.lastIndex(of: ASCII.leftParen, from: header.messageStart, to: end) {
+            // discard's status text is the next hop, the recipient's domain, also when the
+            // line is too damaged to parse; and a status text that is nothing but a
+            // domain is one, whoever logged it (a line without its syslog prefix).
+            let text = open + 1..<end - 1
+            if let daemon = header.daemon(in: line), line.matchesWhole("discard", daemon) {
+                claims.append(Claim(range: text, kind: .domain))
+            } else if Delivery.isBareDomain(line, text), Delivery.followsStatus(line, open) {
+                claims.append(Claim(range: text, kind: .domain))
+            }
         }
         if fieldsStart < fieldsEnd {
             FieldRules.claims(line, in: fieldsStart..<fieldsEnd, into: &claims)
@@ -79,7 +86,8 @@ public final class LineScrubber {
     private func dovecotUsers(_ b: UnsafeRawBufferPointer, from start: Int) {
         var i = start
         while let open = b.firstIndex(of: ASCII.leftParen, from: i, to: b.count) {
-            guard let close = b.firstIndex(of: ASCII.rightParen, from: open + 1, to: b.count) else { return }
+            // A line cut inside the parentheses: the user runs to its end.
+            let close = b.firstIndex(of: ASCII.rightParen, from: open + 1, to: b.count) ?? b.count
             i = close + 1
             guard open > start, ASCII.isAlpha(b[open - 1]) || b[open - 1] == ASCII.hyphen else { continue }
             var elementStart = open + 1
