@@ -76,6 +76,7 @@ struct ScrubCommand: ParsableCommand {
             // used up (before waiting for more), so a `tail -F | mailscrub` reader sees each
             // record as soon as its line arrived, while a bulk run still writes in large blocks.
             pipeline.flushEachLine = lineBuffered
+            pipeline.countsDamagedLines = stats
             let flushEachChunk = !standardOutputIsRegularFile()
             // The output digest costs a pass over every byte written: only for manifests.
             let outputDigest = manifest == nil ? nil : SHA256Digest()
@@ -140,7 +141,7 @@ struct ScrubCommand: ParsableCommand {
         var kinds: [String: Int] = [:]
         for (kind, n) in pipeline.linesByKind { kinds[kind.rawValue] = n }
         return """
-            mailscrub: stats: lines read=\(pipeline.lineCount) unrecognized=\(pipeline.linesByKind[.unrecognized] ?? 0) truncated=\(pipeline.truncatedLineCount)
+            mailscrub: stats: lines read=\(pipeline.lineCount) unrecognized=\(pipeline.linesByKind[.unrecognized] ?? 0) truncated=\(pipeline.truncatedLineCount) with-nul=\(pipeline.linesWithNUL) invalid-utf8=\(pipeline.linesWithInvalidUTF8)
             mailscrub: stats: lines by kind: \(join(kinds))
             mailscrub: stats: records by status: \(join(pipeline.recordsByStatus))
             mailscrub: stats: evicted queue ids=\(pipeline.evictedMessages)

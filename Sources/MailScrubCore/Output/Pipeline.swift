@@ -30,6 +30,12 @@ public final class Pipeline {
     public private(set) var lineCount = 0
     /// Lines longer than the splitter's cap, whose tails were dropped.
     public private(set) var truncatedLineCount = 0
+    /// When set, lines holding NUL bytes or bytes that are not UTF-8 are counted
+    /// (`--stats`); off by default, as it costs a pass over every byte.
+    public var countsDamagedLines = false
+    /// Lines holding NUL bytes, and lines holding bytes that are not well-formed UTF-8.
+    public private(set) var linesWithNUL = 0
+    public private(set) var linesWithInvalidUTF8 = 0
     /// Lines by event kind (records and events modes), indexed like `PostfixEvent.Kind.allCases`.
     private var kindCounts = [Int](repeating: 0, count: PostfixEvent.Kind.allCases.count)
     /// Lines by event kind (records and events modes); kinds not seen are left out.
@@ -93,6 +99,7 @@ public final class Pipeline {
     private func handle(_ line: Line, sink: (UnsafeRawBufferPointer) throws -> Void) throws {
         lineCount += 1
         if line.truncated { truncatedLineCount += 1 }
+        if countsDamagedLines { countDamage(line.bytes) }
         let before = output.count
         switch mode {
         case .lines:
@@ -112,6 +119,21 @@ public final class Pipeline {
             }
         }
         if output.count >= Self.blockSize || (flushEachLine && output.count > before) { try flush(sink: sink) }
+    }
+
+    private func countDamage(_ b: UnsafeRawBufferPointer) {
+        if b.contains(byte: 0) { linesWithNUL += 1 }
+        var i = 0
+        while i < b.count {
+            if b[i] < 0x80 {
+                i += 1
+            } else if let length = UTF8Sequence.length(b, at: i, end: b.count) {
+                i += length
+            } else {
+                linesWithInvalidUTF8 += 1
+                return
+            }
+        }
     }
 
     /// The time a line's key is chosen by: its own stamp, else the latest seen.

@@ -99,6 +99,12 @@ enum GenericScan {
         _ b: UnsafeRawBufferPointer, at open: Int, lowerLimit: Int, end: Int,
         with p: Pseudonymizer, into out: inout [UInt8]
     ) -> Range<Int>? {
+        // `<"…` whose quote is never closed: a quoted local part cut off, all of it goes.
+        if open + 1 < end, b[open + 1] == ASCII.quote, KeyValue.quotedEnd(b, from: open + 2, to: end) >= end {
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[lowerLimit...open]))
+            p.appendHash(.local, of: UnsafeRawBufferPointer(rebasing: b[open + 1..<end]), to: &out)
+            return lowerLimit..<end
+        }
         var close = open + 1
         var at: Int?
         while close < end, b[close] != ASCII.greaterThan, b[close] != ASCII.lessThan {

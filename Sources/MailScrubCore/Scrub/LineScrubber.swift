@@ -24,7 +24,9 @@ public final class LineScrubber {
         claims.removeAll(keepingCapacity: true)
         let end = line.count
         let header = SyslogHeader.parse(line)
-        var fieldsStart = header.messageStart
+        // Fields are looked for in the whole line: a header parsed after a NUL run (or not
+        // at all) must not hide a field before it.
+        var fieldsStart = 0
         var fieldsEnd = end
 
         // From the start of the line, not of the message: a line whose syslog prefix is

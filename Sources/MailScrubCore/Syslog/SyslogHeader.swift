@@ -43,6 +43,12 @@ public struct SyslogHeader: Equatable, Sendable {
         let end = line.count
         var i = start
         while i < end, ASCII.isSpace(line[i]) { i += 1 }
+        // A `<PRI>` as syslog puts it on the wire (`<22>May 20 …`).
+        if i + 2 < end, line[i] == ASCII.lessThan, ASCII.isDigit(line[i + 1]) {
+            var j = i + 1
+            while j < end, j - i <= 4, ASCII.isDigit(line[j]) { j += 1 }
+            if j < end, line[j] == ASCII.greaterThan { i = j + 1 }
+        }
         var header = SyslogHeader.unparsed
         if let stamp = timestampEnd(line, from: i) {
             header.timestamp = i..<stamp
