@@ -29,9 +29,12 @@ enum Delivery {
             } else if b.matchesWhole("delay", key) {
                 event.delay = value
             } else if b.matchesWhole("delays", key) {
-                event.delays = value
+                // Written as they are by events and records: only numbers and `/` pass.
+                if !value.isEmpty, value.allSatisfy({ ASCII.isDigit(b[$0]) || b[$0] == ASCII.dot || b[$0] == ASCII.slash }) {
+                    event.delays = value
+                }
             } else if b.matchesWhole("dsn", key) {
-                event.dsn = value
+                if isDSN(b, value) { event.dsn = value }
             }
             i = max(equals + 1, KeyValue.end(of: value, in: b))
         }
@@ -65,6 +68,16 @@ enum Delivery {
             event.text = nil
         }
         return true
+    }
+
+    /// Whether `range` is an enhanced status code (`2.0.0`, `5.1.10`).
+    static func isDSN(_ b: UnsafeRawBufferPointer, _ range: Range<Int>) -> Bool {
+        guard range.count >= 5, range.count <= 11 else { return false }
+        var dots = 0
+        for i in range {
+            if b[i] == ASCII.dot { dots += 1 } else if !ASCII.isDigit(b[i]) { return false }
+        }
+        return dots == 2 && b[range.lowerBound + 1] == ASCII.dot && b[range.upperBound - 1] != ASCII.dot
     }
 
     /// Whether `range` is one domain name and nothing else (`example.org`).

@@ -45,11 +45,14 @@ public final class LineScrubber {
         if let program = header.program, line.matches("dovecot", at: program.lowerBound) {
             dovecotUsers(line, from: header.messageStart)
         }
-        if line.last == ASCII.rightParen, let open = line.lastIndex(of: ASCII.leftParen, from: header.messageStart, to: end) {
+        var textEnd = end
+        while textEnd > 0, line[textEnd - 1] == ASCII.carriageReturn || ASCII.isSpace(line[textEnd - 1]) { textEnd -= 1 }
+        if textEnd > 0, line[textEnd - 1] == ASCII.rightParen,
+           let open = line.lastIndex(of: ASCII.leftParen, from: header.messageStart, to: textEnd) {
             // discard's status text is the next hop, the recipient's domain, also when the
             // line is too damaged to parse; and a status text that is nothing but a
             // domain is one, whoever logged it (a line without its syslog prefix).
-            let text = open + 1..<end - 1
+            let text = open + 1..<textEnd - 1
             if let daemon = header.daemon(in: line), line.matchesWhole("discard", daemon) {
                 claims.append(Claim(range: text, kind: .domain))
             } else if Delivery.isBareDomain(line, text), Delivery.followsStatus(line, open) {
