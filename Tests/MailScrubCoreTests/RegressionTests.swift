@@ -213,4 +213,89 @@ import Testing
         """
         _ = try Self.outputs(log)
     }
+
+    // MARK: Fuzzer findings
+
+    @Test func fieldsAfterAnUnclosedBracketOrQuoteAreStillFields() throws {
+        try Self.expectClean(
+            "<22>May 20 22:17:06 mx1 postfix/smtpd[1]: 3F2A81C0D4: client=h[192.0.2.1], sasl_method=LOGIN, sasl_username=secretuser",
+            hiding: ["secretuser"], modes: [.lines, .events])
+        try Self.expectClean(
+            #"May 20 22:17:06 mx1 postfix/smtpd[1]: NOQUEUE: reject: RCPT from h[192.0.2.1]: 550 "stray; from=<a@secret.org> to=<bob> proto=ESMTP helo=<h>"#,
+            hiding: ["secret.org", "a@"])
+    }
+
+    @Test func quotedLocalPartsWithEscapedQuotesOrCutShortGoWhole() throws {
+        for line in [
+            #"May 20 22:17:06 mx1 policyd-spf[1]: prepend Received-SPF: Pass receiver="secret "q" name"@example.org"#,
+            #"May 20 22:17:06 mx1 policyd-spf[1]: prepend Received-SPF: Pass receiver="secret name,"#,
+            #"May 20 22:17:06 mx1 postfix/smtpd[1]: NOQUEUE: reject: RCPT from h[192.0.2.1]: 550 5.1.1 <"secret name to=<a@b.org> proto=ESMTP"#,
+            #"May 20 22:17:06 mx1 dovecot[1]: lmtp("secret "q" name"#,
+        ] {
+            try Self.expectClean(line, hiding: ["secret"])
+        }
+    }
+
+    @Test func dovecotUserWithoutSyslogTagIsReplaced() throws {
+        for line in ["lmtp(first.secret", "\u{0}\u{0}lmtp(secret@example.org)<1><x>: msgid=<m@x>: saved mail to INBOX", "imap(secret): Disconnected"] {
+            try Self.expectClean(line, hiding: ["secret"])
+        }
+    }
+
+    @Test func messageIDCutOffWithItsLineIsReplaced() throws {
+        try Self.expectClean(
+            "May 20 22:17:06 mx1 amavis[1]: (01712-04) Passed CLEAN, Queue-ID: 3F2A81C0D4, Message-ID: <secret part",
+            hiding: ["secret"])
+    }
+
+    @Test func headersAfterANULOrJunkAreStillHeaders() throws {
+        try Self.expectClean(
+            "<22>May 20 22:17:06 mx1 amavis[1]: (01712-04) Passed CLEAN, Queue-ID: 3F2A81C0D4, Subject: \"secret \u{0}words\", From: Jane <j@x.org>",
+            hiding: ["secret", "words", "Jane"])
+        try Self.expectClean(
+            "4C1E2A0F31: warning: sent message header instead of SMTP command: \u{FFFD}\u{FFFD}Cc: Secret Name <a@b.org>",
+            hiding: ["Secret", "Name"])
+        try Self.expectClean(
+            "May 20 22:17:06 mx1 postfix/local[1]: 3F2A81C0D4: to=<a@b.org>, relay=local, delay=0.1, status=bounced (unknown user: \u{FFFD}\"secretuser\")",
+            hiding: ["secretuser"])
+    }
+
+    @Test func prefixlessBodyRejectIsAHeaderCheckNotAReply() throws {
+        try Self.expectClean(
+            "B2C3D4E5F6: reject: body secret body text from mx.example[192.0.2.1]; from=<a@b.org> to=<c@d.org> proto=ESMTP helo=<mx>",
+            hiding: ["secret"], modes: [.events, .lines])
+    }
+
+    @Test func discardNextHopSurvivesRepeatedFieldsMissingPrefixAndCRLF() throws {
+        for line in [
+            "May 20 22:17:06 mx1 postfix/discard[1]: 3F2A81C0D4: to=<a@b.org>, relay=none, delay=0.1, dsn=2.0.0, status=sent status=sent (secretdomain.org)",
+            "3F2A81C0D4: to=<a@b.org>, relay=none, delay=0.1, dsn=2.0.0, status=sent (secretdomain.org)\r",
+            "May 20 22:17:06 mx1 postfix/discard[1]: 3F2A81C0D4: \u{FFFD}to=<a@b.org>, relay=none, status=sent (secretdomain.org)",
+        ] {
+            try Self.expectClean(line, hiding: ["secretdomain"])
+        }
+    }
+
+    @Test func dsnAndDelaysAreCopiedOnlyWhenWellFormed() throws {
+        let line = "May 20 22:17:06 mx1 postfix/smtp[1]: 3F2A81C0D4: to=<a@b.org>, relay=none, delay=0.1, delays=secret@x.org, dsn=2.secret@x.org, status=sent (ok)"
+        try Self.expectClean(line, hiding: ["secret"])
+        let records = String(decoding: TestSupport.run(Array((line + "\n").utf8), mode: .records), as: UTF8.self)
+        #expect(records.contains(#""dsn":null"#) && records.contains(#""delays":null"#))
+    }
+
+    @Test func milterHeaderTextAfterTheLastQuoteIsPartOfTheValue() throws {
+        try Self.expectClean(
+            #"May 20 22:17:06 mx1 postfix/cleanup[1]: 3F2A81C0D4: header name="Subject", value="a"secret words"#,
+            hiding: ["secret"])
+    }
+
+    @Test func damagedLinesAreCountedWhenAsked() throws {
+        let pipeline = Pipeline(mode: .lines, keys: SingleKey(TestSupport.pseudonymizer()), clock: TestSupport.clock())
+        pipeline.countsDamagedLines = true
+        let input: [UInt8] = [0, 0, 0x0A, 0xFF, 0x41, 0x0A, 0xC3, 0xA9, 0x0A]
+        try input.withUnsafeBytes { try pipeline.feed($0) { _ in } }
+        try pipeline.finish { _ in }
+        #expect(pipeline.linesWithNUL == 1)
+        #expect(pipeline.linesWithInvalidUTF8 == 1)
+    }
 }

@@ -44,6 +44,8 @@ public final class LineScrubber {
         }
         if let program = header.program, line.matches("dovecot", at: program.lowerBound) {
             dovecotUsers(line, from: header.messageStart)
+        } else if header.program == nil, isDovecotMessage(line, at: header.messageStart) {
+            dovecotUsers(line, from: header.messageStart)
         }
         var textEnd = end
         while textEnd > 0, line[textEnd - 1] == ASCII.carriageReturn || ASCII.isSpace(line[textEnd - 1]) { textEnd -= 1 }
@@ -83,6 +85,20 @@ public final class LineScrubber {
         if b.matches("resent-message-id=", at: i) { return i + 18 }
         return nil
     }
+
+    /// A dovecot message without its syslog tag (a grep, a paste, a damaged line):
+    /// it starts with a service and the user in parentheses, or a login service.
+    private func isDovecotMessage(_ b: UnsafeRawBufferPointer, at start: Int) -> Bool {
+        var i = start
+        while i < b.count, HeaderCheckRule.isJunk(b[i]) { i += 1 }
+        for service in Self.dovecotServices where b.matches(service, at: i) { return true }
+        return false
+    }
+
+    private static let dovecotServices: [StaticString] = [
+        "lmtp(", "imap(", "pop3(", "lda(", "submission(", "managesieve(", "doveadm(", "indexer-worker(",
+        "auth: ", "auth-worker(", "imap-login: ", "pop3-login: ", "submission-login: ", "managesieve-login: ",
+    ]
 
     /// dovecot names the user in parentheses after a service or passdb name:
     /// `lmtp(alice@example.org)<…>:`, `imap(alice)`, `auth: passwd-file(alice,192.0.2.1)`,
