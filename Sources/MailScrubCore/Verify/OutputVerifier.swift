@@ -65,6 +65,16 @@ public struct OutputVerifier {
                 i += 1
                 continue
             }
+            // A run of letters and digits holds an IP address only if a `.`, `:` or `-`
+            // follows it: otherwise (a pseudonym, a word) the whole run is passed over.
+            if ASCII.isAlnum(c) {
+                var runEnd = i + 1
+                while runEnd < b.count, ASCII.isAlnum(b[runEnd]) { runEnd += 1 }
+                if runEnd == b.count || !(b[runEnd] == ASCII.dot || b[runEnd] == ASCII.colon || b[runEnd] == ASCII.hyphen) {
+                    i = runEnd
+                    continue
+                }
+            }
             // Inside a word no address can start: the IP scanners reject a start after a
             // digit or a dot, and an IPv6 one after a letter. Skipping those positions here
             // keeps this pass cheap over runs of pseudonym hex; it finds the same tokens.
