@@ -246,6 +246,15 @@ import Testing
         try Self.expectClean(
             "May 20 22:17:06 mx1 amavis[1]: (01712-04) Passed CLEAN, Queue-ID: 3F2A81C0D4, Message-ID: <secret part",
             hiding: ["secret"])
+        try Self.expectClean(
+            "May 20 22:17:06 mx1 postfix/smtpd[1]: NOQUEUE: reject: RCPT from h[192.0.2.1]: 550 5.1.1 <secret14+",
+            hiding: ["secret"])
+    }
+
+    @Test func messageIDAfterJunkBehindItsKeyIsReplaced() throws {
+        try Self.expectClean(
+            "May 20 22:17:06 mx1 amavis[1]: (01712-04) Passed CLEAN, Message-ID: \u{FFFD}<secretid>, mail_id: x",
+            hiding: ["secretid"])
     }
 
     @Test func headersAfterANULOrJunkAreStillHeaders() throws {

@@ -114,8 +114,10 @@ enum GenericScan {
         // The key may stand before the span being rewritten (a field cut out of a line), so
         // look back into the whole line: reading raw context is harmless.
         let isMessageID = followsKey(b, before: open, lowerLimit: 0, keys: messageIDKeys)
-        if close == end, open + 1 < end, isMessageID || b[open + 1] == ASCII.quote {
-            // A message-id or a quoted local part cut off with its line: all of it goes.
+        if close == end, open + 1 < end,
+           isMessageID || b[open + 1] == ASCII.quote || b.firstIndex(of: ASCII.space, from: open + 1, to: end) == nil {
+            // A message-id, a quoted local part or an address (one word) cut off with its
+            // line: all of it goes.
             out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[lowerLimit...open]))
             p.appendHash(isMessageID ? .messageID : .local, of: UnsafeRawBufferPointer(rebasing: b[open + 1..<end]), to: &out)
             return lowerLimit..<end
@@ -140,7 +142,8 @@ enum GenericScan {
     /// Whether `position` is preceded by `key:` or `key=` (optional spaces) for one of `keys`.
     static func followsKey(_ b: UnsafeRawBufferPointer, before position: Int, lowerLimit: Int, keys: [StaticString]) -> Bool {
         var j = position
-        while j > lowerLimit, b[j - 1] == ASCII.space { j -= 1 }
+        // Spaces, and junk bytes of a damaged line, may stand between key and value.
+        while j > lowerLimit, position - j < 16, HeaderCheckRule.isJunk(b[j - 1]) { j -= 1 }
         guard j > lowerLimit, b[j - 1] == ASCII.colon || b[j - 1] == ASCII.equals else { return false }
         let keyEnd = j - 1
         var keyStart = keyEnd
