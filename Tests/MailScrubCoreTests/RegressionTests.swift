@@ -270,9 +270,17 @@ import Testing
     }
 
     @Test func prefixlessBodyRejectIsAHeaderCheckNotAReply() throws {
+        for junk in ["", "\u{FFFD}"] {
+            try Self.expectClean(
+                "B2C3D4E5F6: reject: \(junk)body secret body text from mx.example[192.0.2.1]; from=<a@b.org> to=<c@d.org> proto=ESMTP helo=<mx>",
+                hiding: ["secret"], modes: [.events, .lines])
+        }
+    }
+
+    @Test func aQuoteInJunkBeforeANULRunHidesNoField() throws {
         try Self.expectClean(
-            "B2C3D4E5F6: reject: body secret body text from mx.example[192.0.2.1]; from=<a@b.org> to=<c@d.org> proto=ESMTP helo=<mx>",
-            hiding: ["secret"], modes: [.events, .lines])
+            "\u{FFFD}\"\u{3}\u{0}\u{0}May 20 22:17:06 mx1 postfix/smtpd[1]: 4C1E2A0F31: client=h[192.0.2.1], sasl_username=secretu13, sasl_sender=\"x \\\"q\\\" y\"@example.net",
+            hiding: ["secretu13"])
     }
 
     @Test func discardNextHopSurvivesRepeatedFieldsMissingPrefixAndCRLF() throws {

@@ -51,6 +51,7 @@ enum KeyValue {
         while i < end {
             let c = b[i]
             if c == ASCII.greaterThan { return i + 1 }
+            if c == 0 { return nil }
             if c == ASCII.quote {
                 let close = quotedEnd(b, from: i + 1, to: end)
                 guard close < end else { return nil }
@@ -62,10 +63,12 @@ enum KeyValue {
     }
 
     /// The closing quote of a quoted string whose body starts at `start` (backslash
-    /// escapes honoured), or `end` when the line was cut first.
+    /// escapes honoured), or `end` when the line was cut first. A NUL also counts as
+    /// the end: it marks where a damaged log resumes, and no quote spans it.
     static func quotedEnd(_ b: UnsafeRawBufferPointer, from start: Int, to end: Int) -> Int {
         var i = start
         while i < end, b[i] != ASCII.quote {
+            if b[i] == 0 { return end }
             if b[i] == ASCII.backslash { i += 1 }
             i += 1
         }

@@ -61,8 +61,11 @@ enum HeaderCheckRule {
         // ACTION: lowercase word with dashes (warning, info, reject, milter-header-redirect, ...).
         var i = start
         while i < end, ASCII.isAlpha(b[i]) || b[i] == ASCII.hyphen { i += 1 }
-        guard i > start, b.matches(": ", at: i) else { return nil }
-        return content(b, action: start..<i, at: i + 2)
+        guard i > start, i < end, b[i] == ASCII.colon else { return nil }
+        var next = i + 1
+        while next < end, next - i <= 16, isJunk(b[next]) { next += 1 }
+        guard next > i + 1 else { return nil }
+        return content(b, action: start..<i, at: next)
     }
 
     /// `header NAME: VALUE`, `body TEXT` or `content TEXT` at `i`, logged by `action`
