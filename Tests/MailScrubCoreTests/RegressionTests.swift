@@ -293,6 +293,12 @@ import Testing
         }
     }
 
+    @Test func aNULInsideTheLineDoesNotHideItsHeader() throws {
+        try Self.expectClean(
+            "\u{0}\u{0}May 20 22:17:06 mx1 postfix/discard[1]: 4C1E2A0F31: to=<a@b.org>, relay=none, delay=0.1, status=sent \u{0}(secretdomain.example)",
+            hiding: ["secretdomain"])
+    }
+
     @Test func dsnAndDelaysAreCopiedOnlyWhenWellFormed() throws {
         let line = "May 20 22:17:06 mx1 postfix/smtp[1]: 3F2A81C0D4: to=<a@b.org>, relay=none, delay=0.1, delays=secret@x.org, dsn=2.secret@x.org, status=sent (ok)"
         try Self.expectClean(line, hiding: ["secret"])

@@ -104,6 +104,10 @@ public final class Harness {
         message += "\n--- output\n" + String(decoding: output, as: UTF8.self)
         if let detail { message += "\n--- output fed in chunks\n" + String(decoding: detail, as: UTF8.self) }
         FileHandle.standardError.write(Data((message + "\n").utf8))
+        // The exact bytes, for replaying the log through the mailscrub binary.
+        if let path = ProcessInfo.processInfo.environment["FUZZ_DUMP_LOG"] {
+            FileManager.default.createFile(atPath: path, contents: Data(log))
+        }
         abort()
     }
 }

@@ -94,11 +94,11 @@ enum Delivery {
         return dot && letter
     }
 
-    /// Whether `status=WORD ` stands right before `open`.
+    /// Whether `status=WORD ` stands right before `open` (spaces or junk bytes between).
     static func followsStatus(_ b: UnsafeRawBufferPointer, _ open: Int) -> Bool {
         var i = open
-        guard i > 0, b[i - 1] == ASCII.space else { return false }
-        i -= 1
+        while i > 0, open - i < 16, HeaderCheckRule.isJunk(b[i - 1]) { i -= 1 }
+        guard i < open else { return false }
         while i > 0, ASCII.isAlpha(b[i - 1]) { i -= 1 }
         return i >= 7 && b.matches("status=", at: i - 7)
     }

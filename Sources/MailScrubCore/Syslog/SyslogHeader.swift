@@ -27,16 +27,24 @@ public struct SyslogHeader: Equatable, Sendable {
     /// Parses the header of `line`; never fails, see the type's summary.
     public static func parse(_ line: UnsafeRawBufferPointer) -> SyslogHeader {
         // A crash or a full disk leaves a run of NULs (and the torn start of a line) in
-        // front of the next line written: the line proper starts after the last NUL.
-        // Lines almost never hold a NUL: memchr tells, before the backward search.
-        if line.contains(byte: 0),
-           let nul = line.lastIndex(of: 0, from: 0, to: line.count) {
-            let recovered = parse(line, from: nul + 1)
+        // front of the next line written: the line proper starts after such a run. Of
+        // the places after a NUL run, the first where a syslog header parses wins (later
+        // NULs may be junk inside the line); else the whole line, else the text after
+        // the first run. Lines almost never hold a NUL: memchr tells first.
+        guard line.contains(byte: 0) else { return parse(line, from: 0) }
+        let whole = parse(line, from: 0)
+        if whole.program != nil { return whole }
+        var firstRunEnd: Int?
+        var i = 0
+        while let nul = line.firstIndex(of: 0, from: i, to: line.count) {
+            var runEnd = nul + 1
+            while runEnd < line.count, line[runEnd] == 0 { runEnd += 1 }
+            if firstRunEnd == nil { firstRunEnd = runEnd }
+            let recovered = parse(line, from: runEnd)
             if recovered.program != nil { return recovered }
-            let whole = parse(line, from: 0)
-            return whole.program != nil ? whole : recovered
+            i = runEnd
         }
-        return parse(line, from: 0)
+        return firstRunEnd.map { parse(line, from: $0) } ?? whole
     }
 
     private static func parse(_ line: UnsafeRawBufferPointer, from start: Int) -> SyslogHeader {
