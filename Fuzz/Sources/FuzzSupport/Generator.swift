@@ -67,9 +67,17 @@ struct Generator {
         for i in messageStart..<line.count where line[i] == 0x20 { tokenStarts.append(i + 1) }
 
         if mangle & 0x08 != 0, !tokenStarts.isEmpty {
-            // A repeated key: a `key=value` token again, right after itself.
+            // A repeated key: a `key=value` field again, right after itself. Only fields
+            // at the top level: a copy of half a quoted local part would leave an odd
+            // number of quotes, which no logging program writes.
+            var outside = Set<Int>()
+            var quoted = false
+            for i in messageStart..<line.count {
+                if line[i] == 0x22, i == 0 || line[i - 1] != 0x5C { quoted.toggle() }
+                if !quoted, line[i] == 0x20 { outside.insert(i + 1) }
+            }
             let keyed = tokenStarts.filter { s in
-                guard s < line.count, line[s] >= 0x61, line[s] <= 0x7A else { return false }
+                guard outside.contains(s), s < line.count, line[s] >= 0x61, line[s] <= 0x7A else { return false }
                 var e = s
                 while e < line.count, line[e] != 0x20 { e += 1 }
                 return line[s..<e].contains(0x3D)
