@@ -84,8 +84,13 @@ struct Generator {
             }
             if !keyed.isEmpty {
                 let s = keyed[byte() % keyed.count]
+                // The whole field: up to the next space outside a quoted string.
                 var e = s
-                while e < line.count, line[e] != 0x20 { e += 1 }
+                var inQuotes = false
+                while e < line.count, inQuotes || line[e] != 0x20 {
+                    if line[e] == 0x22, line[e - 1] != 0x5C { inQuotes.toggle() }
+                    e += 1
+                }
                 line.insert(contentsOf: Array(line[s..<e]) + [0x20], at: s)
                 tokenStarts = (messageStart..<line.count).filter { line[$0] == 0x20 }.map { $0 + 1 }
             }
