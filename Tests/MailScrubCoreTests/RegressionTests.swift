@@ -117,6 +117,14 @@ import Testing
         }
     }
 
+    @Test func aFakeOriginInAHeaderValueDoesNotEndIt() throws {
+        for tail in ["", " from mx[192.0.2.1]; ", " from mx[192.0.2.1]; from=<a@b.org> to=<c@d.org> proto=ESMTP helo=<mx"] {
+            try Self.expectClean(
+                "May 20 22:17:06 mx1 postfix/cleanup[1]: 3F2A81C0D4: info: header Subject: x from fake[192.0.2.9]; secret words" + tail,
+                hiding: ["secret"], modes: [.lines, .events])
+        }
+    }
+
     @Test func milterHeaderWithARepeatedFieldKeepsNothing() throws {
         try Self.expectClean(
             #"May 20 22:17:06 mx1 postfix/cleanup[1]: 3F2A81C0D4: header name="User-Agent", name="User-Agent", value="secret agent""#,

@@ -128,6 +128,31 @@ enum HeaderCheckRule {
         !range.isEmpty && range.count <= 64 && range.allSatisfy { ASCII.keyTable[Int(b[$0])] }
     }
 
+    /// Whether the text from `i` to the end is what Postfix writes after the origin:
+    /// ` from=<…>`, ` to=<…>`, ` proto=…`, ` helo=<…>` (each optional, in that order),
+    /// then the end of the line or `: ` and the action's text. A sender can put a fake
+    /// origin into a header value; the envelope after the real one is never followed by
+    /// more free text, so only a cut line can still end a value at a fake one.
+    static func isEnvelope(_ b: UnsafeRawBufferPointer, from start: Int) -> Bool {
+        let end = b.count
+        var i = start
+        let fields: [(StaticString, Bool)] = [(" from=", true), (" to=", true), (" proto=", false), (" helo=", true)]
+        for (key, bracketed) in fields where b.matches(key, at: i) {
+            i += key.utf8CodeUnitCount
+            if bracketed {
+                guard i < end, b[i] == ASCII.lessThan else { return false }
+                i = FieldRules.bracketEnd(b, from: i + 1, to: end)
+                guard i < end else { return false }
+                i += 1
+            } else {
+                while i < end, ASCII.isAlnum(b[i]) { i += 1 }
+            }
+        }
+        var j = i
+        while j < end, b[j] == ASCII.carriageReturn || ASCII.isSpace(b[j]) { j += 1 }
+        return j == end || b.matches(": ", at: i)
+    }
+
     /// Offset of the last ` from ORIGIN;` whose ORIGIN is `local` or `name[addr]` and
     /// which is followed by end of line, `: `, or an envelope field.
     static func anchor(_ b: UnsafeRawBufferPointer, from start: Int) -> Int? {
@@ -140,12 +165,7 @@ enum HeaderCheckRule {
                 while j < end, b[j] != ASCII.semicolon, b[j] != ASCII.space { j += 1 }
                 if j < end, b[j] == ASCII.semicolon, j > originStart,
                    (j == originStart + 5 && b.matches("local", at: originStart)) || b[j - 1] == ASCII.rightBracket {
-                    let after = j + 1
-                    if after == end || b.matches(": ", at: after) || b.matches(" from=<", at: after)
-                        || b.matches(" to=<", at: after) || b.matches(" proto=", at: after)
-                        || b.matches(" helo=<", at: after) {
-                        return i
-                    }
+                    if isEnvelope(b, from: j + 1) { return i }
                 }
             }
             i -= 1
