@@ -117,6 +117,12 @@ import Testing
         }
     }
 
+    @Test func mailboxNameCutInsideItsQuotesIsReplaced() throws {
+        try Self.expectClean(
+            #"May 20 22:17:06 mx1 postfix/local[1]: B2C3D4E5F6: to=<a@b.org>, relay=local, delay=0.1, status=bounced (unknown user: "secretu"#,
+            hiding: ["secretu"])
+    }
+
     @Test func aFakeOriginInAHeaderValueDoesNotEndIt() throws {
         for tail in ["", " from mx[192.0.2.1]; ", " from mx[192.0.2.1]; from=<a@b.org> to=<c@d.org> proto=ESMTP helo=<mx"] {
             try Self.expectClean(
