@@ -27,31 +27,21 @@ enum IPScanner {
             if ASCII.isDigit(before) || before == ASCII.dot { return nil }
             if before == ASCII.hyphen, i - 1 > lowerLimit, ASCII.isDigit(b[i - 2]) { return nil }
         }
-        var j = i
-        for octet in 0..<4 {
-            if octet > 0 {
-                guard j < end, b[j] == ASCII.hyphen else { return nil }
-                j += 1
-            }
-            var value = 0
-            let start = j
-            while j < end, ASCII.isDigit(b[j]), j - start < 3 {
-                value = value * 10 + Int(b[j] - 0x30)
-                j += 1
-            }
-            guard j > start, value <= 255 else { return nil }
-        }
-        if j < end, ASCII.isDigit(b[j]) { return nil }
-        if j + 1 < end, b[j] == ASCII.hyphen, ASCII.isDigit(b[j + 1]) { return nil }
-        return i..<j
+        return quad(b, at: i, end: end, separator: ASCII.hyphen)
     }
 
     /// A dotted quad of decimal octets (0–255) at `i`, not followed by a digit or `.digit`.
     static func ipv4(_ b: UnsafeRawBufferPointer, at i: Int, end: Int) -> Range<Int>? {
+        quad(b, at: i, end: end, separator: ASCII.dot)
+    }
+
+    /// Four decimal octets (0–255) joined by `separator`, not followed by a digit or by
+    /// `separator` and a digit.
+    private static func quad(_ b: UnsafeRawBufferPointer, at i: Int, end: Int, separator: UInt8) -> Range<Int>? {
         var j = i
         for octet in 0..<4 {
             if octet > 0 {
-                guard j < end, b[j] == ASCII.dot else { return nil }
+                guard j < end, b[j] == separator else { return nil }
                 j += 1
             }
             var value = 0
@@ -63,7 +53,7 @@ enum IPScanner {
             guard j > start, value <= 255 else { return nil }
         }
         if j < end, ASCII.isDigit(b[j]) { return nil }
-        if j + 1 < end, b[j] == ASCII.dot, ASCII.isDigit(b[j + 1]) { return nil }
+        if j + 1 < end, b[j] == separator, ASCII.isDigit(b[j + 1]) { return nil }
         return i..<j
     }
 
