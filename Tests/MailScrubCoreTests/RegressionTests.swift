@@ -117,6 +117,12 @@ import Testing
         }
     }
 
+    @Test func aLogLineStartingWithABraceIsVerifiedAsText() throws {
+        let line = #"{x<22>..postf<>e="ed_a\\#u{ED}5@[8@\_as: From: "#
+        try Self.expectClean(line, hiding: [], modes: [.lines])
+        try Self.expectClean("rom: \u{FFFD}lmtp(secretuser", hiding: ["secretuser"])
+    }
+
     @Test func mailboxNameCutInsideItsQuotesIsReplaced() throws {
         try Self.expectClean(
             #"May 20 22:17:06 mx1 postfix/local[1]: B2C3D4E5F6: to=<a@b.org>, relay=local, delay=0.1, status=bounced (unknown user: "secretu"#,

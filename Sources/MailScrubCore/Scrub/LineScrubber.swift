@@ -44,7 +44,7 @@ public final class LineScrubber {
         }
         if let program = header.program, line.matches("dovecot", at: program.lowerBound) {
             dovecotUsers(line, from: header.messageStart)
-        } else if header.program == nil, isDovecotMessage(line, at: header.messageStart) {
+        } else if isDovecotMessage(line, at: header.messageStart) {
             dovecotUsers(line, from: header.messageStart)
         }
         var textEnd = end
@@ -86,7 +86,8 @@ public final class LineScrubber {
         return nil
     }
 
-    /// A dovecot message without its syslog tag (a grep, a paste, a damaged line):
+    /// A dovecot message without its syslog tag (a grep, a paste, a damaged line that
+    /// seems to have another):
     /// it starts with a service and the user in parentheses, or a login service.
     private func isDovecotMessage(_ b: UnsafeRawBufferPointer, at start: Int) -> Bool {
         var i = start
