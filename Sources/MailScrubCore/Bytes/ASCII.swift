@@ -112,6 +112,19 @@ extension UnsafeRawBufferPointer {
         return memchr(base, Int32(byte), count) != nil
     }
 
+    /// Whether the whole buffer holds `literal`: memchr finds each candidate first byte.
+    func contains(_ literal: StaticString) -> Bool {
+        guard let base = baseAddress, literal.utf8CodeUnitCount > 0 else { return false }
+        let first = Int32(literal.utf8Start[0])
+        var i = 0
+        while i < count, let hit = memchr(base + i, first, count - i) {
+            let at = base.distance(to: UnsafeRawPointer(hit))
+            if matches(literal, at: at) { return true }
+            i = at + 1
+        }
+        return false
+    }
+
     /// The last index in `from..<to` holding `byte`, or nil.
     @inline(__always)
     func lastIndex(of byte: UInt8, from: Int, to: Int) -> Int? {

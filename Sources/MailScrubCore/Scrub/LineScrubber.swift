@@ -44,8 +44,9 @@ public final class LineScrubber {
         }
         if let program = header.program, line.matches("dovecot", at: program.lowerBound) {
             dovecotUsers(line, from: header.messageStart)
-        } else if isDovecotMessage(line, at: header.messageStart) {
-            dovecotUsers(line, from: header.messageStart)
+        } else if isDovecotMessage(line, at: header.messageStart) || line.contains("dovecot") {
+            // Without its tag, or with the tag somewhere a damaged line moved it.
+            dovecotUsers(line, from: 0)
         }
         var textEnd = end
         while textEnd > 0, line[textEnd - 1] == ASCII.carriageReturn || ASCII.isSpace(line[textEnd - 1]) { textEnd -= 1 }
