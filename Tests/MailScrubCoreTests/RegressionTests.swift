@@ -313,6 +313,12 @@ import Testing
         }
     }
 
+    @Test func textAfterANULIsNoSyslogTag() throws {
+        try Self.expectClean(
+            "3F2A81C0D4: warning: sent message header instead of SMTP command: Reply-To: \u{0}Secret6a:",
+            hiding: ["Secret6a"])
+    }
+
     @Test func aNULInsideTheLineDoesNotHideItsHeader() throws {
         try Self.expectClean(
             "\u{0}\u{0}May 20 22:17:06 mx1 postfix/discard[1]: 4C1E2A0F31: to=<a@b.org>, relay=none, delay=0.1, status=sent \u{0}(secretdomain.example)",

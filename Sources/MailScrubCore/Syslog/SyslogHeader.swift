@@ -28,9 +28,8 @@ public struct SyslogHeader: Equatable, Sendable {
     public static func parse(_ line: UnsafeRawBufferPointer) -> SyslogHeader {
         // A crash or a full disk leaves a run of NULs (and the torn start of a line) in
         // front of the next line written: the line proper starts after such a run. Of
-        // the places after a NUL run, the first where a syslog header parses wins (later
-        // NULs may be junk inside the line); else the whole line, else the text after
-        // the first run. Lines almost never hold a NUL: memchr tells first.
+        // the places after a NUL run, the first where a stamped syslog header parses wins (later
+        // NULs may be junk inside the line). Lines almost never hold a NUL: memchr tells first.
         guard line.contains(byte: 0) else { return parse(line, from: 0) }
         let whole = parse(line, from: 0)
         if whole.program != nil { return whole }
@@ -40,11 +39,16 @@ public struct SyslogHeader: Equatable, Sendable {
             var runEnd = nul + 1
             while runEnd < line.count, line[runEnd] == 0 { runEnd += 1 }
             if firstRunEnd == nil { firstRunEnd = runEnd }
+            // Only a full header (with its stamp) counts: text after a NUL inside a line
+            // can look like a bare `word:` tag.
             let recovered = parse(line, from: runEnd)
-            if recovered.program != nil { return recovered }
+            if recovered.program != nil, recovered.timestamp != nil { return recovered }
             i = runEnd
         }
-        return firstRunEnd.map { parse(line, from: $0) } ?? whole
+        // No stamped header anywhere: a line that starts with NULs is what follows them;
+        // any other keeps the whole line as its message.
+        if line[0] == 0, let firstRunEnd { return unparsed(from: firstRunEnd) }
+        return whole
     }
 
     private static func parse(_ line: UnsafeRawBufferPointer, from start: Int) -> SyslogHeader {
