@@ -257,7 +257,7 @@ import Testing
     }
 
     @Test func dovecotUserWithoutSyslogTagIsReplaced() throws {
-        for line in ["lmtp(first.secret", #"ecot: >May 20 22:17:06 mx1 dovecot[1]: lmtp("secret "#, "\u{0}\u{0}lmtp(secret@example.org)<1><x>: msgid=<m@x>: saved mail to INBOX", "imap(secret): Disconnected"] {
+        for line in ["lmtp(first.secret", ":15\t:02 mlmtp(\"secret ", #"ecot: >May 20 22:17:06 mx1 dovecot[1]: lmtp("secret "#, "\u{0}\u{0}lmtp(secret@example.org)<1><x>: msgid=<m@x>: saved mail to INBOX", "imap(secret): Disconnected"] {
             try Self.expectClean(line, hiding: ["secret"])
         }
     }

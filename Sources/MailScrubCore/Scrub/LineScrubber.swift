@@ -93,13 +93,23 @@ public final class LineScrubber {
     private func isDovecotMessage(_ b: UnsafeRawBufferPointer, at start: Int) -> Bool {
         var i = start
         while i < b.count, HeaderCheckRule.isJunk(b[i]) { i += 1 }
-        for service in Self.dovecotServices where b.matches(service, at: i) { return true }
+        for service in Self.dovecotLogins where b.matches(service, at: i) { return true }
+        // A service and its user in parentheses, wherever damage left them.
+        var from = 0
+        while let open = b.firstIndex(of: ASCII.leftParen, from: from, to: b.count) {
+            for service in Self.dovecotServices where open >= service.utf8CodeUnitCount {
+                if b.matches(service, at: open - service.utf8CodeUnitCount) { return true }
+            }
+            from = open + 1
+        }
         return false
     }
 
+    private static let dovecotLogins: [StaticString] = [
+        "auth: ", "imap-login: ", "pop3-login: ", "submission-login: ", "managesieve-login: ",
+    ]
     private static let dovecotServices: [StaticString] = [
-        "lmtp(", "imap(", "pop3(", "lda(", "submission(", "managesieve(", "doveadm(", "indexer-worker(",
-        "auth: ", "auth-worker(", "imap-login: ", "pop3-login: ", "submission-login: ", "managesieve-login: ",
+        "lmtp", "imap", "pop3", "lda", "submission", "managesieve", "doveadm", "indexer-worker", "auth-worker",
     ]
 
     /// dovecot names the user in parentheses after a service or passdb name:
