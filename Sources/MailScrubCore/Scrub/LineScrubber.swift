@@ -1,11 +1,13 @@
 /// Rewrites one log line with every sensitive token replaced by its pseudonym: the
 /// `lines` output mode, and the fail-closed pass for any text that reaches output.
 ///
-/// Two layers. Structural rules (`FieldRules`, `HeaderCheckRule`, `EmbeddedHeaderRule`,
-/// the dovecot and cleanup rules below) claim the spans they understand and rewrite them by meaning.
+/// Three layers. Structural rules (`FieldRules`, `HeaderCheckRule`, `EmbeddedHeaderRule`,
+/// the dovecot, discard and cleanup rules below) claim the spans they understand and
+/// rewrite them by meaning.
 /// Every byte no rule claimed then goes through the generic scan (`GenericScan`), which
 /// replaces whatever is shaped like an address, a `<…@…>` message-id or an IP address.
-/// So an unknown line shape loses nothing it should not: it only loses meaning.
+/// So an unknown line shape loses nothing it should not: it only loses meaning. Last,
+/// `VerifierRepair` replaces anything `mailscrub verify` would still flag.
 ///
 /// Not thread-safe: it reuses buffers between lines; use one per thread.
 public final class LineScrubber {
@@ -88,8 +90,8 @@ public final class LineScrubber {
     }
 
     /// A dovecot message without its syslog tag (a grep, a paste, a damaged line that
-    /// seems to have another):
-    /// it starts with a service and the user in parentheses, or a login service.
+    /// seems to have another): it starts with a login service, or holds a service name
+    /// right before a parenthesis (`lmtp(`, `imap(`, …) anywhere.
     private func isDovecotMessage(_ b: UnsafeRawBufferPointer, at start: Int) -> Bool {
         var i = start
         while i < b.count, HeaderCheckRule.isJunk(b[i]) { i += 1 }
