@@ -308,6 +308,8 @@ import Testing
             "May 20 22:17:06 mx1 postfix/discard[1]: 3F2A81C0D4: to=<a@b.org>, relay=none, delay=0.1, dsn=2.0.0, status=sent status=sent (secretdomain.org)",
             "3F2A81C0D4: to=<a@b.org>, relay=none, delay=0.1, dsn=2.0.0, status=sent (secretdomain.org)\r",
             "May 20 22:17:06 mx1 postfix/discard[1]: 3F2A81C0D4: \u{FFFD}to=<a@b.org>, relay=none, status=sent (secretdomain.org)",
+            // Cut by a length limit before the closing parenthesis.
+            "3F2A81C0D4: to=<a@b.org>, relay=none, delay=0.1, \u{FFFD}dsn=2.0.0, status=sent (secretdomain-x.example",
         ] {
             try Self.expectClean(line, hiding: ["secretdomain"])
         }

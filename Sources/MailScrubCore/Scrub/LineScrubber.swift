@@ -52,12 +52,14 @@ public final class LineScrubber {
         }
         var textEnd = end
         while textEnd > 0, line[textEnd - 1] == ASCII.carriageReturn || ASCII.isSpace(line[textEnd - 1]) { textEnd -= 1 }
-        if textEnd > 0, line[textEnd - 1] == ASCII.rightParen,
-           let open = line.lastIndex(of: ASCII.leftParen, from: header.messageStart, to: textEnd) {
+        let closed = textEnd > 0 && line[textEnd - 1] == ASCII.rightParen
+        if let open = line.lastIndex(of: ASCII.leftParen, from: header.messageStart, to: textEnd),
+           closed || Delivery.followsStatus(line, open) {
             // discard's status text is the next hop, the recipient's domain, also when the
             // line is too damaged to parse; and a status text that is nothing but a
-            // domain is one, whoever logged it (a line without its syslog prefix).
-            let text = open + 1..<textEnd - 1
+            // domain is one, whoever logged it (a line without its syslog prefix). A length
+            // limit may have cut the closing parenthesis.
+            let text = open + 1..<(closed ? textEnd - 1 : textEnd)
             if let daemon = header.daemon(in: line), line.matchesWhole("discard", daemon) {
                 claims.append(Claim(range: text, kind: .domain))
             } else if Delivery.isBareDomain(line, text), Delivery.followsStatus(line, open) {
