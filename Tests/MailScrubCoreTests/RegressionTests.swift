@@ -127,6 +127,10 @@ import Testing
         try Self.expectClean(
             #"May 20 22:17:06 mx1 postfix/local[1]: B2C3D4E5F6: to=<a@b.org>, relay=local, delay=0.1, status=bounced (unknown user: "secretu"#,
             hiding: ["secretu"])
+        // A NUL run ends the cut name: the quote of a later address is not its end.
+        try Self.expectClean(
+            "wn user: \"F2A8\u{0}\u{0}\u{0}May 20 22:17:06 mx1 amavis[1]: (x) Passed CLEAN, <\"secret l8, status=sent\"@example.org> -> <a@b.org>",
+            hiding: ["secret"])
     }
 
     @Test func aFakeOriginInAHeaderValueDoesNotEndIt() throws {

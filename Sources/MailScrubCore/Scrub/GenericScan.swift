@@ -247,14 +247,16 @@ enum GenericScan {
         var before = open
         while before > 0, open - before < 16, HeaderCheckRule.isJunk(b[before - 1]) { before -= 1 }
         guard before >= 5, b.matches("user:", at: before - 5), open + 1 < end else { return nil }
-        // A line cut inside the name (a length limit) leaves no closing quote: the rest goes.
-        let close = b.firstIndex(of: ASCII.quote, from: open + 1, to: end) ?? end
+        // A line cut inside the name (a length limit, or a NUL run where a damaged log
+        // resumes: no quote spans one) leaves no closing quote: the name runs to there.
+        var close = open + 1
+        while close < end, b[close] != ASCII.quote, b[close] != 0 { close += 1 }
         guard close > open + 1 else { return nil }
         // An address inside is left to the `@` rule, which also keeps its domain.
         guard b.firstIndex(of: ASCII.at, from: open + 1, to: close) == nil else { return nil }
         out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[lowerLimit...open]))
         p.appendAddress(b, open + 1..<close, to: &out)
-        guard close < end else { return lowerLimit..<end }
+        guard close < end, b[close] == ASCII.quote else { return lowerLimit..<close }
         out.append(ASCII.quote)
         return lowerLimit..<close + 1
     }
