@@ -4,36 +4,59 @@
 /// so every line is valid JSON whatever the input held. Numbers are written only from
 /// text that is already a valid JSON number (see `appendNumber`).
 enum JSONWriter {
+    /// Bytes copied as they are: printable ASCII other than `"` and `\`.
+    private static let plain: [Bool] = (0..<256).map { c in
+        c >= 0x20 && c < 0x7F && c != Int(ASCII.quote) && c != Int(ASCII.backslash)
+    }
+
     /// Appends `"…"` for the bytes in `range` of `b`.
     static func appendString(_ b: UnsafeRawBufferPointer, _ range: Range<Int>, to out: inout [UInt8]) {
         out.append(ASCII.quote)
+        // Runs of bytes that need no escape are copied in one piece.
+        var run = range.lowerBound
         var i = range.lowerBound
         while i < range.upperBound {
             let c = b[i]
-            if c >= 0x80 {
-                if let length = UTF8Sequence.length(b, at: i, end: range.upperBound) {
-                    for k in 0..<length { out.append(b[i + k]) }
-                    i += length
-                } else {
-                    out.append(contentsOf: [0xEF, 0xBF, 0xBD])  // U+FFFD
-                    i += 1
-                }
+            if plain[Int(c)] {
+                i += 1
                 continue
             }
+            if c >= 0x80, let length = UTF8Sequence.length(b, at: i, end: range.upperBound) {
+                i += length
+                continue
+            }
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[run..<i]))
             switch c {
-            case ASCII.quote: out.append(contentsOf: [ASCII.backslash, ASCII.quote])
-            case ASCII.backslash: out.append(contentsOf: [ASCII.backslash, ASCII.backslash])
-            case ASCII.newline: out.append(contentsOf: [ASCII.backslash, 0x6E])
-            case ASCII.carriageReturn: out.append(contentsOf: [ASCII.backslash, 0x72])
-            case ASCII.tab: out.append(contentsOf: [ASCII.backslash, 0x74])
-            case 0..<0x20, 0x7F:
-                out.append(contentsOf: Array("\\u00".utf8))
+            case ASCII.quote, ASCII.backslash:
+                out.append(ASCII.backslash)
+                out.append(c)
+            case ASCII.newline:
+                out.append(ASCII.backslash)
+                out.append(0x6E)
+            case ASCII.carriageReturn:
+                out.append(ASCII.backslash)
+                out.append(0x72)
+            case ASCII.tab:
+                out.append(ASCII.backslash)
+                out.append(0x74)
+            case 0x80...:
+                // Not well-formed UTF-8: U+FFFD.
+                out.append(0xEF)
+                out.append(0xBF)
+                out.append(0xBD)
+            default:
+                // Other control characters: \u00XX.
+                out.append(ASCII.backslash)
+                out.append(0x75)
+                out.append(0x30)
+                out.append(0x30)
                 out.append(ASCII.hexDigits[Int(c >> 4)])
                 out.append(ASCII.hexDigits[Int(c & 0xF)])
-            default: out.append(c)
             }
             i += 1
+            run = i
         }
+        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[run..<i]))
         out.append(ASCII.quote)
     }
 
@@ -55,7 +78,7 @@ enum JSONWriter {
     /// so `0.62` stays `0.62`.
     static func appendNumber(_ b: UnsafeRawBufferPointer, _ range: Range<Int>?, to out: inout [UInt8]) {
         guard let range, isNumber(b, range) else {
-            out.append(contentsOf: Array("null".utf8))
+            out.append(contentsOf: "null".utf8)
             return
         }
         // Leading zeros are not JSON: skip them (keeping one before a dot or alone).
@@ -103,6 +126,6 @@ enum JSONWriter {
 
     static func appendBool(_ value: Bool?, to out: inout [UInt8]) {
         guard let value else { return appendNull(to: &out) }
-        out.append(contentsOf: value ? Array("true".utf8) : Array("false".utf8))
+        out.append(contentsOf: value ? "true".utf8 : "false".utf8)
     }
 }

@@ -67,7 +67,6 @@ public final class Pipeline {
         events = EventEncoder(scrubber: scrubber)
         self.clock = clock
         splitter = LineSplitter(maxLineLength: maxLineLength)
-        output.reserveCapacity(Self.blockSize + 64 * 1024)
     }
 
     /// Starts the next input, whose latest possible date is `year`/`month` (the year of
