@@ -18,6 +18,16 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]
         ),
+        // Decompressors for archived logs, each through its distribution's library.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+        .systemLibrary(name: "CLZMA", pkgConfig: "liblzma", providers: [.apt(["liblzma-dev"]), .brew(["xz"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]),
+        // libbz2 ships no pkg-config file on Debian; its header and library are on the default paths.
+        .systemLibrary(name: "CBzip2", providers: [.apt(["libbz2-dev"]), .brew(["bzip2"])]),
+        .target(
+            name: "Decompression",
+            dependencies: ["CZlib", "CLZMA", "CZstd", "CBzip2"]
+        ),
         .target(
             name: "MailScrubCore",
             dependencies: [
@@ -29,6 +39,7 @@ let package = Package(
             name: "mailscrub",
             dependencies: [
                 "MailScrubCore",
+                "Decompression",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -40,6 +51,10 @@ let package = Package(
         .testTarget(
             name: "CLITests",
             dependencies: ["mailscrub", "MailScrubCore"]
+        ),
+        .testTarget(
+            name: "DecompressionTests",
+            dependencies: ["Decompression"]
         ),
     ]
 )

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Decompression
 import Foundation
 
 /// One line on stderr.
@@ -33,18 +34,30 @@ func writeAll(fd: Int32, _ base: UnsafeRawPointer, _ count: Int) throws {
 /// The human-readable text for the current errno.
 func errnoText() -> String { String(cString: strerror(errno)) }
 
-/// Reads FILE arguments in order (or stdin when there are none, or for "-") in large blocks.
+/// A compressed input that could not be read to its end (exit 65). What came before
+/// the damage has been handed out already.
+struct CorruptInput: Error {
+    var message: String
+}
+
+/// Reads FILE arguments in order (or stdin when there are none, or for "-") in large
+/// blocks, decompressing those that start with the magic bytes of gzip, xz, zstd or bzip2.
 struct InputFiles {
     static let chunkSize = 1 << 20
 
     var paths: [String]
 
-    /// Calls `startOfFile` with each input's modification time (nil for standard input),
-    /// then `body` with each chunk of it, in order.
-    func forEachChunk(_ body: (UnsafeRawBufferPointer) throws -> Void, startOfFile: (Date?) throws -> Void) throws {
+    /// Calls `startOfFile` with each input's modification time (nil for standard input)
+    /// and compression (nil for plain text), then `body` with each chunk of its
+    /// (decompressed) bytes, in order. Throws `CorruptInput` for a damaged archive.
+    func forEachChunk(
+        _ body: (UnsafeRawBufferPointer) throws -> Void,
+        startOfFile: (_ modified: Date?, _ compression: Compression?) throws -> Void
+    ) throws {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.chunkSize, alignment: 16)
         defer { buffer.deallocate() }
         for path in paths.isEmpty ? ["-"] : paths {
+            let name = path == "-" ? "standard input" : path
             let fd: Int32
             if path == "-" {
                 fd = 0
@@ -55,16 +68,42 @@ struct InputFiles {
             defer { if fd != 0 { close(fd) } }
             var info = stat()
             let isFile = fd != 0 && fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
-            try startOfFile(isFile ? Date(timeIntervalSince1970: TimeInterval(info.st_mtim.tv_sec)) : nil)
-            while true {
-                let n = read(fd, buffer.baseAddress!, buffer.count)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw Failure(.ioError, "\(path == "-" ? "standard input" : path): cannot read: \(errnoText())")
-                }
+
+            // A pipe may hand out fewer bytes than the longest magic: read until there are enough.
+            var filled = 0
+            while filled < Compression.magicLength {
+                let n = try readSome(fd, buffer.baseAddress! + filled, buffer.count - filled, name)
                 if n == 0 { break }
-                try body(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+                filled += n
             }
+            let compression = Compression.detect(UnsafeRawBufferPointer(rebasing: buffer[0..<filled]))
+            try startOfFile(isFile ? Date(timeIntervalSince1970: TimeInterval(info.st_mtim.tv_sec)) : nil, compression)
+
+            let decompressor: Decompressor?
+            do {
+                decompressor = try compression?.decompressor()
+            } catch {
+                throw CorruptInput(message: "\(name): \(error)")
+            }
+            var chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<filled])
+            do {
+                while !chunk.isEmpty {
+                    if let decompressor { try decompressor.feed(chunk, body) } else { try body(chunk) }
+                    let n = try readSome(fd, buffer.baseAddress!, buffer.count, name)
+                    chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<n])
+                }
+                try decompressor?.finish(body)
+            } catch let error as DecompressionError {
+                throw CorruptInput(message: "\(name): \(error)")
+            }
+        }
+    }
+
+    private func readSome(_ fd: Int32, _ into: UnsafeMutableRawPointer, _ count: Int, _ name: String) throws -> Int {
+        while true {
+            let n = read(fd, into, count)
+            if n >= 0 { return n }
+            if errno != EINTR { throw Failure(.ioError, "\(name): cannot read: \(errnoText())") }
         }
     }
 }

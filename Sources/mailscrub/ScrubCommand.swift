@@ -82,6 +82,7 @@ struct ScrubCommand: ParsableCommand {
             let outputDigest = manifest == nil ? nil : SHA256Digest()
             var outputBytes = 0
             var inputBytes = 0
+            var inputsByCompression: [String: Int] = [:]
             let sink: (UnsafeRawBufferPointer) throws -> Void = { block in
                 try writeAll(fd: 1, block.baseAddress!, block.count)
                 outputDigest?.update(block)
@@ -92,13 +93,21 @@ struct ScrubCommand: ParsableCommand {
                     inputBytes += chunk.count
                     try pipeline.feed(chunk, sink: sink)
                     if flushEachChunk { try pipeline.flush(sink: sink) }
-                }, startOfFile: { modified in
+                }, startOfFile: { modified, compression in
+                    inputsByCompression[compression?.rawValue ?? "none", default: 0] += 1
                     if let modified, year == nil, loaded?.year == nil {
                         let parts = Calendar(identifier: .gregorian).dateComponents(in: zone, from: modified)
                         pipeline.startInput(anchorYear: parts.year ?? 1970, anchorMonth: parts.month ?? 1)
                     }
                 })
                 try pipeline.finish(sink: sink)
+            } catch let error as CorruptInput {
+                // Every line read before the damage is processed and written; then the error.
+                do {
+                    try pipeline.finish(sink: sink)
+                } catch is OutputClosed {}
+                if stats { StandardError.write(Self.statistics(pipeline, inputsByCompression: inputsByCompression)) }
+                throw Failure(.dataError, error.message)
             } catch is OutputClosed {
                 return
             } catch let error as KeyError {
@@ -108,7 +117,7 @@ struct ScrubCommand: ParsableCommand {
                 StandardError.write(
                     "mailscrub: \(pipeline.truncatedLineCount) line(s) longer than \(LineSplitter.defaultMaxLineLength) bytes were cut to that length")
             }
-            if stats { StandardError.write(Self.statistics(pipeline)) }
+            if stats { StandardError.write(Self.statistics(pipeline, inputsByCompression: inputsByCompression)) }
             if let manifest, let outputDigest {
                 let now = LogTime(seconds: Int64(Date().timeIntervalSince1970))
                 var sealer: Pseudonymizer
@@ -134,7 +143,7 @@ struct ScrubCommand: ParsableCommand {
     }
 
     /// The `--stats` report: one `key=value` line per group.
-    static func statistics(_ pipeline: Pipeline) -> String {
+    static func statistics(_ pipeline: Pipeline, inputsByCompression: [String: Int]) -> String {
         func join(_ counts: [String: Int]) -> String {
             counts.isEmpty ? "none" : counts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         }
@@ -142,6 +151,7 @@ struct ScrubCommand: ParsableCommand {
         for (kind, n) in pipeline.linesByKind { kinds[kind.rawValue] = n }
         return """
             mailscrub: stats: lines read=\(pipeline.lineCount) unrecognized=\(pipeline.linesByKind[.unrecognized] ?? 0) truncated=\(pipeline.truncatedLineCount) with-nul=\(pipeline.linesWithNUL) invalid-utf8=\(pipeline.linesWithInvalidUTF8)
+            mailscrub: stats: inputs by compression: \(join(inputsByCompression))
             mailscrub: stats: lines by kind: \(join(kinds))
             mailscrub: stats: records by status: \(join(pipeline.recordsByStatus))
             mailscrub: stats: evicted queue ids=\(pipeline.evictedMessages)

@@ -48,9 +48,13 @@ struct VerifyCommand: ParsableCommand {
                     lineNumber += 1
                     verifier.check(line.bytes, lineNumber: lineNumber, into: &findings)
                 }
-                try InputFiles(paths: [path]).forEachChunk({ chunk in
-                    splitter.append(chunk, check)
-                }, startOfFile: { _ in })
+                do {
+                    try InputFiles(paths: [path]).forEachChunk({ chunk in
+                        splitter.append(chunk, check)
+                    }, startOfFile: { _, _ in })
+                } catch let error as CorruptInput {
+                    throw Failure(.dataError, "verify: \(error.message)")
+                }
                 splitter.finish(check)
                 for finding in findings where reported < 50 {
                     StandardError.write("mailscrub: \(name):\(finding.line):\(finding.column): \(finding.kind) is not a pseudonym")

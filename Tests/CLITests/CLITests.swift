@@ -25,7 +25,10 @@ import Testing
         return dir
     }
 
-    static func run(_ arguments: [String], stdin: String = "", in directory: URL, environment: [String: String] = [:]) throws -> Result {
+    static func run(
+        _ arguments: [String], stdin: String = "", stdinBytes: Data? = nil, in directory: URL,
+        environment: [String: String] = [:]
+    ) throws -> Result {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
@@ -39,7 +42,7 @@ import Testing
         process.standardOutput = output
         process.standardError = error
         try process.run()
-        input.fileHandleForWriting.write(Data(stdin.utf8))
+        input.fileHandleForWriting.write(stdinBytes ?? Data(stdin.utf8))
         try input.fileHandleForWriting.close()
         let out = output.fileHandleForReading.readDataToEndOfFile()
         let err = error.fileHandleForReading.readDataToEndOfFile()
@@ -170,6 +173,39 @@ import Testing
         #expect(result.stdout == "a: one\nc: stdin\nb: two")
         let missing = try Self.run(["--emit", "lines", "--config", config, "1.log", "missing.log"], in: dir)
         #expect(missing.status == 66 && missing.stderr.contains("missing.log: cannot open"))
+    }
+
+    /// Archives made by the compression tools, shared with the decompressor tests.
+    static let archives = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("DecompressionTests/Fixtures")
+
+    @Test(arguments: ["records", "lines"])
+    func archivesAreReadLikeTheirDecompressedText(mode: String) throws {
+        let dir = try Self.scratchDirectory()
+        let config = try Self.writeConfig("secret: \(Self.vectorSecret)\n", in: dir)
+        let plain = try Self.run(["--emit", mode, "--config", config, Self.archives.appendingPathComponent("sample.log").path], in: dir)
+        #expect(plain.status == 0 && !plain.stdout.isEmpty)
+        for name in ["sample.log.gz", "sample.log.xz", "sample.log.zst", "sample.log.bz2", "two-members.log.gz"] {
+            let path = Self.archives.appendingPathComponent(name).path
+            let file = try Self.run(["--emit", mode, "--config", config, path], in: dir)
+            #expect(file.status == 0 && file.stdout == plain.stdout, "\(name) as FILE")
+            let piped = try Self.run(["--emit", mode, "--config", config], stdinBytes: try Data(contentsOf: URL(fileURLWithPath: path)), in: dir)
+            #expect(piped.status == 0 && piped.stdout == plain.stdout, "\(name) on standard input")
+        }
+    }
+
+    @Test func aCutArchiveFailsAfterProcessingWhatCameBefore() throws {
+        let dir = try Self.scratchDirectory()
+        let config = try Self.writeConfig("secret: \(Self.vectorSecret)\n", in: dir)
+        let archive = try Data(contentsOf: Self.archives.appendingPathComponent("big.log.gz"))
+        let cut = dir.appendingPathComponent("cut.log.gz")
+        try archive.prefix(archive.count / 2).write(to: cut)
+        let result = try Self.run(["--emit", "lines", "--config", config, cut.path], in: dir)
+        #expect(result.status == 65)
+        #expect(result.stderr == "mailscrub: \(cut.path): truncated gzip data: it ends at byte \(archive.count / 2) inside a compressed member\n")
+        // Half the archive holds far more than one output block of complete lines.
+        #expect(result.stdout.split(separator: "\n").count > 5000)
+        #expect(!result.stdout.contains("example.org>"))
     }
 
     @Test(arguments: ["lines", "records", "events"])
