@@ -8,6 +8,7 @@ import Foundation
 import MailScrubCore
 
 extension Pipeline.Mode: ExpressibleByArgument {}
+extension InputFormat: ExpressibleByArgument {}
 
 /// The default subcommand: reads logs and writes records, events or lines.
 struct ScrubCommand: ParsableCommand {
@@ -20,6 +21,9 @@ struct ScrubCommand: ParsableCommand {
 
     @Option(help: "Output: 'records' (one NDJSON object per delivery), 'events' (one per line) or 'lines' (the log, scrubbed).")
     var emit: Pipeline.Mode = .records
+
+    @Option(help: "How input is framed: 'auto' (by each input's first line), 'syslog' (text lines, any header: RFC 3164, RFC 5424, RFC 3339, journalctl short-*; 'rfc5424' is the same) or 'journal-json' (journalctl -o json or json-seq).")
+    var inputFormat: InputFormat = .auto
 
     @Option(help: "Year of the first traditional syslog stamp (default: inferred from today or each file's modification time).")
     var year: Int?
@@ -76,6 +80,7 @@ struct ScrubCommand: ParsableCommand {
             // used up (before waiting for more), so a `tail -F | mailscrub` reader sees each
             // record as soon as its line arrived, while a bulk run still writes in large blocks.
             pipeline.flushEachLine = lineBuffered
+            pipeline.inputFormat = inputFormat
             pipeline.countsDamagedLines = stats
             let flushEachChunk = !standardOutputIsRegularFile()
             // The output digest costs a pass over every byte written: only for manifests.
@@ -95,9 +100,10 @@ struct ScrubCommand: ParsableCommand {
                     if flushEachChunk { try pipeline.flush(sink: sink) }
                 }, startOfFile: { modified, compression in
                     inputsByCompression[compression?.rawValue ?? "none", default: 0] += 1
+                    pipeline.startInput()
                     if let modified, year == nil, loaded?.year == nil {
                         let parts = Calendar(identifier: .gregorian).dateComponents(in: zone, from: modified)
-                        pipeline.startInput(anchorYear: parts.year ?? 1970, anchorMonth: parts.month ?? 1)
+                        pipeline.reanchor(year: parts.year ?? 1970, month: parts.month ?? 1)
                     }
                 })
                 try pipeline.finish(sink: sink)

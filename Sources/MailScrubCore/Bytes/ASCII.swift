@@ -28,6 +28,8 @@ enum ASCII {
     static let backslash: UInt8 = 0x5C
     static let rightBracket: UInt8 = 0x5D
     static let underscore: UInt8 = 0x5F
+    static let leftBrace: UInt8 = 0x7B
+    static let rightBrace: UInt8 = 0x7D
     static let leftParen: UInt8 = 0x28
     static let rightParen: UInt8 = 0x29
 

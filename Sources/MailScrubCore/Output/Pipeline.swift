@@ -49,6 +49,29 @@ public final class Pipeline {
     /// Open messages dropped for age or the cap.
     public var evictedMessages: Int { correlator.evicted }
 
+    /// How inputs are framed; `.auto` decides per input from its first non-empty line.
+    public var inputFormat = InputFormat.auto {
+        didSet { currentFormat = inputFormat == .auto ? nil : inputFormat }
+    }
+    /// The format of the current input, once decided.
+    private var currentFormat: InputFormat?
+    private var journal = JournalEntry()
+    /// A journald entry as a syslog line, and its scrubbed form (lines mode).
+    private var synthetic: [UInt8] = []
+    private var scrubbed: [UInt8] = []
+
+    /// Lines by how they were written: each syslog header format, and `journal-json`.
+    public var linesByFormat: [String: Int] {
+        var counts: [String: Int] = [:]
+        for (format, n) in zip(SyslogHeader.Format.allCases, formatCounts) where n > 0 { counts[format.rawValue] = n }
+        if journalLines > 0 { counts[InputFormat.journalJSON.rawValue] = journalLines }
+        return counts
+    }
+    private var formatCounts = [Int](repeating: 0, count: SyslogHeader.Format.allCases.count)
+    private var journalLines = 0
+    /// Lines from Postfix: a `postfix…` syslog tag, or a queue id where the message starts.
+    public private(set) var postfixLineCount = 0
+
     /// The log time of lines that carry none: the latest one seen, at first `now`.
     private var latest: LogTime
 
@@ -69,10 +92,15 @@ public final class Pipeline {
         splitter = LineSplitter(maxLineLength: maxLineLength)
     }
 
-    /// Starts the next input, whose latest possible date is `year`/`month` (the year of
-    /// traditional syslog stamps is inferred from it).
-    public func startInput(anchorYear: Int, anchorMonth: Int) {
-        clock.reanchor(year: anchorYear, month: anchorMonth)
+    /// Starts the next input: its format is decided anew (under `.auto`).
+    public func startInput() {
+        currentFormat = inputFormat == .auto ? nil : inputFormat
+    }
+
+    /// Anchors the year of traditional syslog stamps: the current input's latest possible
+    /// date is `year`/`month` (a file's modification time).
+    public func reanchor(year: Int, month: Int) {
+        clock.reanchor(year: year, month: month)
     }
 
     /// Processes a chunk of input; `sink` receives output blocks when enough is pending.
@@ -100,24 +128,140 @@ public final class Pipeline {
         if line.truncated { truncatedLineCount += 1 }
         if countsDamagedLines { countDamage(line.bytes) }
         let before = output.count
-        switch mode {
-        case .lines:
-            let p = try keys.fixed ?? keys.pseudonymizer(for: lineTime(line.bytes, SyslogHeader.parse(line.bytes)))
-            scrubber.scrub(line.bytes, with: p, into: &output)
-            if line.terminated { output.append(ASCII.newline) }
-        case .records, .events:
-            let event = EventParser.parse(line.bytes)
-            kindCounts[event.kind.index] += 1
-            let time = event.header.timestamp.flatMap { clock.time(line.bytes, $0) }
-            if let time, time > latest { latest = time }
-            if mode == .records {
-                try correlator.process(line.bytes, event, time: time ?? latest, into: &output)
+        if currentFormat == nil, let first = line.bytes.firstIndex(where: { !ASCII.isSpace($0) && $0 != ASCII.carriageReturn }) {
+            currentFormat = line.bytes[first] == ASCII.leftBrace || line.bytes[first] == 0x1E ? .journalJSON : .syslog
+        }
+        if currentFormat == .journalJSON, journal.parse(line.bytes) {
+            journalLines += 1
+            if mode == .lines {
+                try journalEntry(terminated: line.terminated)
             } else {
-                let p = try keys.fixed ?? keys.pseudonymizer(for: time ?? latest)
-                events.encode(line.bytes, event, time: time, with: p, into: &output)
+                synthesizeLine(stamped: true)
+                try synthetic.withUnsafeBytes { try text($0, terminated: line.terminated, counted: false) }
             }
+        } else {
+            try text(line.bytes, terminated: line.terminated, counted: true)
         }
         if output.count >= Self.blockSize || (flushEachLine && output.count > before) { try flush(sink: sink) }
+    }
+
+    /// One line of syslog text (or a journald entry written as one).
+    private func text(_ b: UnsafeRawBufferPointer, terminated: Bool, counted: Bool) throws {
+        switch mode {
+        case .lines:
+            let header = SyslogHeader.parse(b)
+            count(b, header, format: counted)
+            let p = try keys.fixed ?? keys.pseudonymizer(for: lineTime(b, header))
+            scrubber.scrub(b, with: p, into: &output)
+            if terminated { output.append(ASCII.newline) }
+        case .records, .events:
+            let event = EventParser.parse(b)
+            count(b, event.header, format: counted)
+            kindCounts[event.kind.index] += 1
+            let time = event.header.timestamp.flatMap { clock.time(b, $0) }
+            if let time, time > latest { latest = time }
+            if mode == .records {
+                try correlator.process(b, event, time: time ?? latest, into: &output)
+            } else {
+                let p = try keys.fixed ?? keys.pseudonymizer(for: time ?? latest)
+                events.encode(b, event, time: time, with: p, into: &output)
+            }
+        }
+    }
+
+    private func count(_ b: UnsafeRawBufferPointer, _ header: SyslogHeader, format: Bool) {
+        if format { formatCounts[SyslogHeader.Format.allCases.firstIndex(of: header.format)!] += 1 }
+        if let program = header.program {
+            if b.matches("postfix", at: program.lowerBound) { postfixLineCount += 1 }
+        } else if QueueID.prefix(b, at: header.messageStart) != nil {
+            postfixLineCount += 1
+        }
+    }
+
+    /// The journald entry just parsed as a syslog line in `synthetic`: `[stamp] [host]
+    /// [identifier[pid]: ]message`. A host or identifier a syslog header cannot hold
+    /// (spaces, odd bytes) is left out; the message is scrubbed all the same.
+    private func synthesizeLine(stamped: Bool) {
+        synthetic.removeAll(keepingCapacity: true)
+        if stamped, let realtime = journal.realtime {
+            let seconds = realtime >= 0 ? realtime / 1_000_000 : (realtime - 999_999) / 1_000_000
+            let micros = Int32(realtime - seconds * 1_000_000)
+            LogTime(seconds: seconds, microseconds: micros, hasFraction: micros != 0).appendRFC3339(to: &synthetic)
+            synthetic.append(ASCII.space)
+        }
+        if !journal.identifier.isEmpty, journal.identifier.allSatisfy(SyslogHeader.isTagByte) {
+            if !journal.hostname.isEmpty, journal.hostname.allSatisfy(SyslogHeader.isHostByte) {
+                synthetic.append(contentsOf: journal.hostname)
+                synthetic.append(ASCII.space)
+            }
+            synthetic.append(contentsOf: journal.identifier)
+            if !journal.pid.isEmpty {
+                synthetic.append(ASCII.leftBracket)
+                synthetic.append(contentsOf: journal.pid)
+                synthetic.append(ASCII.rightBracket)
+            }
+            synthetic.append(ASCII.colon)
+            synthetic.append(ASCII.space)
+        }
+        synthetic.append(contentsOf: journal.message)
+    }
+
+    /// Lines mode for a journald entry: the entry again, as JSON with the fields
+    /// mailscrub knows (`__REALTIME_TIMESTAMP` first, as `verify` expects), host,
+    /// identifier and message scrubbed as the syslog line they make; no other field.
+    private func journalEntry(terminated: Bool) throws {
+        synthesizeLine(stamped: false)
+        let time: LogTime
+        if let realtime = journal.realtime {
+            time = LogTime(seconds: realtime >= 0 ? realtime / 1_000_000 : (realtime - 999_999) / 1_000_000)
+            if time > latest { latest = time }
+        } else {
+            time = latest
+        }
+        let p = try keys.fixed ?? keys.pseudonymizer(for: time)
+        scrubbed.removeAll(keepingCapacity: true)
+        synthetic.withUnsafeBytes { scrubber.scrub($0, with: p, into: &scrubbed) }
+        scrubbed.withUnsafeBytes { b in
+            let header = SyslogHeader.parse(b)
+            synthetic.withUnsafeBytes { count($0, SyslogHeader.parse($0), format: false) }
+            output.append(contentsOf: "{\"__REALTIME_TIMESTAMP\":".utf8)
+            if let realtime = journal.realtime {
+                output.append(ASCII.quote)
+                JSONWriter.appendInteger(Int(realtime), to: &output)
+                output.append(ASCII.quote)
+            } else {
+                JSONWriter.appendNull(to: &output)
+            }
+            let identified = !journal.identifier.isEmpty && header.program != nil
+            if identified, let host = header.host {
+                JSONWriter.appendKey("_HOSTNAME", to: &output)
+                JSONWriter.appendString(b, host, to: &output)
+            }
+            if identified, let program = header.program {
+                JSONWriter.appendKey("SYSLOG_IDENTIFIER", to: &output)
+                JSONWriter.appendString(b, program, to: &output)
+            }
+            if identified, let pid = header.pid {
+                JSONWriter.appendKey("_PID", to: &output)
+                JSONWriter.appendString(b, pid, to: &output)
+            }
+            if !journal.priority.isEmpty {
+                JSONWriter.appendKey("PRIORITY", to: &output)
+                JSONWriter.appendString(journal.priority, to: &output)
+            }
+            if !journal.facility.isEmpty {
+                JSONWriter.appendKey("SYSLOG_FACILITY", to: &output)
+                JSONWriter.appendString(journal.facility, to: &output)
+            }
+            JSONWriter.appendKey("MESSAGE", to: &output)
+            if journal.hasMessage {
+                JSONWriter.appendString(b, (identified ? header.messageStart : 0)..<b.count, to: &output)
+            } else {
+                JSONWriter.appendNull(to: &output)
+            }
+            output.append(ASCII.rightBrace)
+            if terminated { output.append(ASCII.newline) }
+        }
     }
 
     private func countDamage(_ b: UnsafeRawBufferPointer) {

@@ -1,10 +1,31 @@
 /// The syslog header of a line, as byte ranges into it.
 ///
-/// Accepts BSD stamps (`May 20 22:16:47`, `May 01 ...`, `May 2 ...`), RFC 3339 stamps
-/// (`2022-01-08T19:42:12.572958+00:00`), an optional BSD `<facility.level>` marker,
-/// a missing stamp or host, and tags with or without `[pid]`. A line that fits none of
-/// that is not an error: `program` is nil and the message is the whole line.
+/// Accepts BSD stamps (`May 20 22:16:47`, `May 01 ...`, `May 2 ...`, with fractions as
+/// journalctl `short-precise` writes them), RFC 3339 stamps (`2022-01-08T19:42:12.572958+00:00`,
+/// journalctl `short-iso` with `+0000`, or a space for the `T`), journalctl `short-full`
+/// (`Wed 2026-05-20 22:16:40 UTC`) and `short-unix` (`1747779400.123456`), RFC 5424
+/// headers (`<22>1 2026-05-20T22:16:40Z mx1 postfix/smtp 2104 - - msg`), an optional
+/// `<PRI>` and BSD `<facility.level>` marker, a missing stamp or host, and tags with or
+/// without `[pid]`. A line that fits none of that is not an error: `program` is nil and
+/// the message is the whole line.
 public struct SyslogHeader: Equatable, Sendable {
+    /// How the header was written, for `--stats`.
+    public enum Format: String, CaseIterable, Sendable {
+        /// RFC 3164 `May 20 22:16:40` (also journalctl `short` and `short-precise`).
+        case bsd
+        /// RFC 3339, with `T` or a space (rsyslog, journalctl `short-iso`).
+        case iso
+        /// journalctl `short-full`.
+        case shortFull = "short-full"
+        /// journalctl `short-unix`.
+        case unix = "short-unix"
+        case rfc5424
+        /// Host and tag without a stamp.
+        case unstamped
+        /// No header at all (a line without its syslog prefix, or not syslog).
+        case none
+    }
+
     /// The timestamp as written, or nil when the line has none.
     public var timestamp: Range<Int>?
     /// The syslog host field, or nil when the line has none.
@@ -16,6 +37,7 @@ public struct SyslogHeader: Equatable, Sendable {
     /// Offset of the message text after `tag[pid]: `; when no tag was found, 0 or the
     /// offset after a run of NULs.
     public var messageStart: Int
+    public var format = Format.none
 
     static let unparsed = SyslogHeader(timestamp: nil, host: nil, program: nil, pid: nil, messageStart: 0)
 
@@ -55,16 +77,22 @@ public struct SyslogHeader: Equatable, Sendable {
         let end = line.count
         var i = start
         while i < end, ASCII.isSpace(line[i]) { i += 1 }
-        // A `<PRI>` as syslog puts it on the wire (`<22>May 20 …`).
+        // A `<PRI>` as syslog puts it on the wire (`<22>May 20 …`), and then perhaps the
+        // version of an RFC 5424 header.
         if i + 2 < end, line[i] == ASCII.lessThan, ASCII.isDigit(line[i + 1]) {
             var j = i + 1
             while j < end, j - i <= 4, ASCII.isDigit(line[j]) { j += 1 }
-            if j < end, line[j] == ASCII.greaterThan { i = j + 1 }
+            if j < end, line[j] == ASCII.greaterThan {
+                i = j + 1
+                if let header = rfc5424(line, from: i) { return header }
+            }
         }
         var header = SyslogHeader.unparsed
-        if let stamp = timestampEnd(line, from: i) {
-            header.timestamp = i..<stamp
-            i = stamp
+        header.format = .unstamped
+        if let stamp = timestamp(line, from: i) {
+            header.timestamp = i..<stamp.end
+            header.format = stamp.format
+            i = stamp.end
             while i < end, line[i] == ASCII.space { i += 1 }
         }
         // FreeBSD's `<mail.info>` marker between stamp and host.
@@ -115,6 +143,9 @@ public struct SyslogHeader: Equatable, Sendable {
         return ASCII.isAlnum(b) || b == ASCII.slash || b == ASCII.dot || b == ASCII.hyphen || b == ASCII.underscore
     }
 
+    static func isTagByte(_ b: UInt8) -> Bool { tagTable[Int(b)] }
+    static func isHostByte(_ b: UInt8) -> Bool { hostTable[Int(b)] }
+
     /// Bytes of a syslog host field: a name, or an IPv4/IPv6 address.
     private static let hostTable: [Bool] = (0..<256).map { value in
         let b = UInt8(value)
@@ -125,14 +156,41 @@ public struct SyslogHeader: Equatable, Sendable {
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ]
 
-    /// End of a BSD or RFC 3339 timestamp starting at `i`, or nil.
-    static func timestampEnd(_ b: UnsafeRawBufferPointer, from i: Int) -> Int? {
+    /// End and format of a timestamp starting at `i`, or nil.
+    static func timestamp(_ b: UnsafeRawBufferPointer, from i: Int) -> (end: Int, format: Format)? {
         let end = b.count
-        if i + 10 <= end, ASCII.isDigit(b[i]), ASCII.isDigit(b[i + 3]), b[i + 4] == ASCII.hyphen,
-           b[i + 7] == ASCII.hyphen {
+        if isISODate(b, at: i) {
+            // `2026-05-20 22:16:40[.123456][+00:00]`: a space where RFC 3339 has `T`.
+            if i + 10 < end, b[i + 10] == ASCII.space, let clock = clockEnd(b, at: i + 11) {
+                var j = clock
+                while j < end, b[j] != ASCII.space, j - clock < 6 { j += 1 }
+                return (j < end && b[j] == ASCII.space ? j : clock, .iso)
+            }
             var j = i
             while j < end, b[j] != ASCII.space { j += 1 }
-            return j
+            return (j, .iso)
+        }
+        // journalctl short-full: `Wed 2026-05-20 22:16:40 UTC` (the zone is one word).
+        if CivilTime.isWeekday(b, at: i), i + 4 < end, b[i + 3] == ASCII.space, isISODate(b, at: i + 4),
+           i + 14 < end, b[i + 14] == ASCII.space, let clock = clockEnd(b, at: i + 15) {
+            var j = clock
+            if j + 1 < end, b[j] == ASCII.space, b[j + 1] != ASCII.space {
+                var k = j + 1
+                while k < end, b[k] != ASCII.space, k - j <= 6 { k += 1 }
+                if k < end, b[k] == ASCII.space { j = k }
+            }
+            return (j, .shortFull)
+        }
+        // journalctl short-unix: `1747779400.123456`.
+        if i < end, ASCII.isDigit(b[i]) {
+            var j = i
+            while j < end, ASCII.isDigit(b[j]) { j += 1 }
+            guard (9...11).contains(j - i), j + 7 < end, b[j] == ASCII.dot else { return nil }
+            let fraction = j + 1
+            j = fraction
+            while j < end, ASCII.isDigit(b[j]) { j += 1 }
+            guard j - fraction == 6, b[j] == ASCII.space else { return nil }
+            return (j, .unix)
         }
         guard i + 15 <= end, months.contains(where: { b.matches($0, at: i) }), b[i + 3] == ASCII.space else {
             return nil
@@ -142,16 +200,78 @@ public struct SyslogHeader: Equatable, Sendable {
         let dayStart = j
         while j < end, ASCII.isDigit(b[j]) { j += 1 }
         guard (1...2).contains(j - dayStart), j < end, b[j] == ASCII.space else { return nil }
-        j += 1
+        guard let clock = clockEnd(b, at: j + 1) else { return nil }
+        return (clock, .bsd)
+    }
+
+    /// True for `YYYY-MM-DD` at `i` (digits are checked where a date cannot do without).
+    private static func isISODate(_ b: UnsafeRawBufferPointer, at i: Int) -> Bool {
+        i + 10 <= b.count && ASCII.isDigit(b[i]) && ASCII.isDigit(b[i + 3]) && b[i + 4] == ASCII.hyphen
+            && b[i + 7] == ASCII.hyphen
+    }
+
+    /// End of `HH:MM:SS` and an optional `.fraction` at `j`, or nil.
+    private static func clockEnd(_ b: UnsafeRawBufferPointer, at j: Int) -> Int? {
+        let end = b.count
         guard j + 8 <= end, ASCII.isDigit(b[j]), ASCII.isDigit(b[j + 1]), b[j + 2] == ASCII.colon,
               ASCII.isDigit(b[j + 3]), ASCII.isDigit(b[j + 4]), b[j + 5] == ASCII.colon,
               ASCII.isDigit(b[j + 6]), ASCII.isDigit(b[j + 7]) else { return nil }
-        j += 8
-        if j < end, b[j] == ASCII.dot {
-            j += 1
-            while j < end, ASCII.isDigit(b[j]) { j += 1 }
+        var k = j + 8
+        if k < end, b[k] == ASCII.dot {
+            k += 1
+            while k < end, ASCII.isDigit(b[k]) { k += 1 }
         }
-        return j
+        return k
+    }
+
+    /// An RFC 5424 header after its `<PRI>`: `1 TIMESTAMP HOST APP PROCID MSGID SD MSG`,
+    /// where any field may be `-` and SD is `-` or `[id key="value" …]…`; nil when the
+    /// bytes at `i` are not one.
+    private static func rfc5424(_ b: UnsafeRawBufferPointer, from i: Int) -> SyslogHeader? {
+        let end = b.count
+        guard i + 1 < end, b[i] == 0x31, b[i + 1] == ASCII.space else { return nil }
+        var j = i + 2
+        /// The next space-separated field, nil for `-`; `j` moves past it and its space.
+        func field() -> Range<Int>?? {
+            let start = j
+            while j < end, b[j] != ASCII.space { j += 1 }
+            guard j > start, j < end else { return .none }
+            let range = start..<j
+            j += 1
+            return .some(range.count == 1 && b[start] == ASCII.hyphen ? nil : range)
+        }
+        guard let stamp = field(), let host = field(), let app = field(), let procID = field(), field() != nil else {
+            return nil
+        }
+        if let stamp, !isISODate(b, at: stamp.lowerBound) { return nil }
+        // Structured data: `-`, or elements whose quoted values may hold `\"` and `]`.
+        if j < end, b[j] == ASCII.hyphen {
+            j += 1
+        } else {
+            guard j < end, b[j] == ASCII.leftBracket else { return nil }
+            while j < end, b[j] == ASCII.leftBracket {
+                var quoted = false
+                j += 1
+                while j < end, quoted || b[j] != ASCII.rightBracket {
+                    if b[j] == ASCII.backslash, quoted {
+                        j += 1
+                    } else if b[j] == ASCII.quote {
+                        quoted.toggle()
+                    }
+                    j += 1
+                }
+                guard j < end else { return nil }
+                j += 1
+            }
+        }
+        if j < end, b[j] == ASCII.space { j += 1 }
+        // A UTF-8 byte order mark may open the message.
+        if j + 3 <= end, b[j] == 0xEF, b[j + 1] == 0xBB, b[j + 2] == 0xBF { j += 3 }
+        var pid = procID
+        if let procID, !(b[procID.lowerBound..<procID.upperBound].allSatisfy(ASCII.isDigit)) { pid = nil }
+        var header = SyslogHeader(timestamp: stamp, host: host, program: app, pid: pid, messageStart: min(j, end))
+        header.format = .rfc5424
+        return header
     }
 
     /// A `name[pid]: ` or `name: ` tag at `i`, or nil. A queue id followed by `: ` is not a tag.

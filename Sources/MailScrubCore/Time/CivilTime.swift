@@ -50,6 +50,16 @@ enum CivilTime {
         default: return nil
         }
     }
+
+    /// True for a three-letter English weekday name at `i` (`Wed`), as journalctl writes it.
+    static func isWeekday(_ b: UnsafeRawBufferPointer, at i: Int) -> Bool {
+        guard i + 3 <= b.count else { return false }
+        let key = UInt32(ASCII.lower(b[i])) << 16 | UInt32(ASCII.lower(b[i + 1])) << 8 | UInt32(ASCII.lower(b[i + 2]))
+        switch key {
+        case 0x6D6F6E, 0x747565, 0x776564, 0x746875, 0x667269, 0x736174, 0x73756E: return true  // mon … sun
+        default: return false
+        }
+    }
 }
 
 /// An instant read from a log: seconds since the epoch (UTC) and microseconds.

@@ -47,10 +47,57 @@ public struct SyslogClock {
     }
 
     /// The instant of the timestamp in `range` of `b`, or nil when it cannot be read.
+    /// Reads every stamp `SyslogHeader` finds: BSD, RFC 3339 (also with a space for
+    /// `T` and a `+hhmm` offset), journalctl `short-full` and `short-unix`.
     public mutating func time(_ b: UnsafeRawBufferPointer, _ range: Range<Int>) -> LogTime? {
         guard !range.isEmpty else { return nil }
-        if ASCII.isDigit(b[range.lowerBound]) { return rfc3339(b, range) }
+        if ASCII.isDigit(b[range.lowerBound]) {
+            if range.count > 4, b[range.lowerBound + 4] == ASCII.hyphen { return rfc3339(b, range) }
+            return unixTime(b, range)
+        }
+        if range.count > 4, CivilTime.isWeekday(b, at: range.lowerBound), b[range.lowerBound + 3] == ASCII.space {
+            return shortFull(b, range.lowerBound + 4..<range.upperBound)
+        }
         return bsd(b, range)
+    }
+
+    /// `1747779400.123456`: seconds since the epoch (journalctl `short-unix`).
+    private func unixTime(_ b: UnsafeRawBufferPointer, _ r: Range<Int>) -> LogTime? {
+        var i = r.lowerBound
+        var seconds: Int64 = 0
+        while i < r.upperBound, i - r.lowerBound < 12, ASCII.isDigit(b[i]) {
+            seconds = seconds * 10 + Int64(b[i] - 0x30)
+            i += 1
+        }
+        guard i > r.lowerBound else { return nil }
+        let fraction = self.fraction(b, &i, r.upperBound)
+        guard i == r.upperBound else { return nil }
+        return LogTime(seconds: seconds, microseconds: fraction.micros, hasFraction: fraction.present)
+    }
+
+    /// `2026-05-20 22:16:40 UTC` after the weekday (journalctl `short-full`). The zone is
+    /// an abbreviation, or `+03` where the zone has none: UTC and numeric offsets are
+    /// exact; any other name is taken as the configured zone (journalctl writes the
+    /// zone of the host it runs on: give that one with `--timezone`).
+    private mutating func shortFull(_ b: UnsafeRawBufferPointer, _ r: Range<Int>) -> LogTime? {
+        guard let space = b.lastIndex(of: ASCII.space, from: r.lowerBound, to: r.upperBound), space > r.lowerBound + 10 else {
+            return rfc3339(b, r)
+        }
+        var i = space + 1
+        let zone = i..<r.upperBound
+        if b.matchesWhole("UTC", zone) || b.matchesWhole("GMT", zone) || b.matchesWhole("UT", zone) || b.matchesWhole("Z", zone) {
+            return rfc3339(b, r.lowerBound..<space, offset: 0)
+        }
+        if i < r.upperBound, b[i] == ASCII.plus || b[i] == ASCII.hyphen {
+            let sign = b[i] == ASCII.hyphen ? -1 : 1
+            i += 1
+            guard let hh = number(b, &i, maxDigits: 2) else { return nil }
+            if i < r.upperBound, b[i] == ASCII.colon { i += 1 }
+            let mm = number(b, &i, maxDigits: 2) ?? 0
+            guard i == r.upperBound else { return nil }
+            return rfc3339(b, r.lowerBound..<space, offset: sign * (hh * 3600 + mm * 60))
+        }
+        return rfc3339(b, r.lowerBound..<space)
     }
 
     private mutating func bsd(_ b: UnsafeRawBufferPointer, _ r: Range<Int>) -> LogTime? {
@@ -72,7 +119,9 @@ public struct SyslogClock {
         return LogTime(seconds: local - Int64(offset(local)), microseconds: fraction.micros, hasFraction: fraction.present)
     }
 
-    private mutating func rfc3339(_ b: UnsafeRawBufferPointer, _ r: Range<Int>) -> LogTime? {
+    /// An RFC 3339 stamp; `offset` stands in for a stamp written without one (else the
+    /// configured zone's).
+    private mutating func rfc3339(_ b: UnsafeRawBufferPointer, _ r: Range<Int>, offset fixedOffset: Int? = nil) -> LogTime? {
         var i = r.lowerBound
         let end = r.upperBound
         guard let y = number(b, &i, maxDigits: 4), i < end, b[i] == ASCII.hyphen else { return nil }
@@ -98,7 +147,7 @@ public struct SyslogClock {
             let mm = number(b, &i, maxDigits: 2) ?? 0
             offsetSeconds = sign * (hh * 3600 + mm * 60)
         } else {
-            offsetSeconds = offset(local)
+            offsetSeconds = fixedOffset ?? offset(local)
         }
         return LogTime(seconds: local - Int64(offsetSeconds), microseconds: fraction.micros, hasFraction: fraction.present)
     }
@@ -144,6 +193,7 @@ public struct SyslogClock {
             i += 1
         }
         for _ in digits..<6 { micros *= 10 }
-        return (true, micros)
+        // `.000000` is the same instant as none: written alike, whichever format gave it.
+        return (micros != 0, micros)
     }
 }

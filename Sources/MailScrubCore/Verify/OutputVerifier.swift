@@ -29,9 +29,11 @@ public struct OutputVerifier {
     /// escapes (`\u0001`) and the quotes around values neither hide nor invent a token;
     /// a finding's column counts decoded bytes from the string's opening quote.
     public func check(_ b: UnsafeRawBufferPointer, lineNumber: Int, into findings: inout [Finding]) {
-        // mailscrub's own JSON lines, by how they open: a scrubbed log line that merely
-        // starts with `{` is checked as text, as the scrubber checked it.
-        guard b.matches("{\"schema\":\"mailscrub.", at: 0) || b.matches("{\"time\":", at: 0) else {
+        // mailscrub's own JSON lines (records, events, journald entries in lines mode), by
+        // how they open: a scrubbed log line that merely starts with `{` is checked as
+        // text, as the scrubber checked it.
+        guard b.matches("{\"schema\":\"mailscrub.", at: 0) || b.matches("{\"time\":", at: 0)
+                || b.matches("{\"__REALTIME_TIMESTAMP\":", at: 0) else {
             forEachFinding(b) { token, kind in
                 findings.append(Finding(line: lineNumber, column: token.lowerBound + 1, kind: kind.rawValue))
             }

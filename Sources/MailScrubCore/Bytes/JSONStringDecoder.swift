@@ -1,4 +1,4 @@
-/// Decodes the body of a JSON string literal, for `OutputVerifier`.
+/// Decodes the body of a JSON string literal (journald entries, `OutputVerifier`).
 enum JSONStringDecoder {
     /// Decodes from `start` (just after the opening quote) up to the closing quote into
     /// `out`; returns the offset after the closing quote (or the end of `b`). Lone

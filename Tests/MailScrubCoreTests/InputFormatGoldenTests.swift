@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+@testable import MailScrubCore
+
+/// One log (`Golden/formats/traditional.log`, with a Latin-1 subject) written in every
+/// format a Postfix host produces: the same records from each, and lines output that
+/// passes `verify` from each.
+@Suite struct InputFormatGoldenTests {
+    static let directory = TestSupport.goldenDirectory.appendingPathComponent("formats")
+    static let formats = [
+        "traditional.log", "pri.log", "rfc5424.log", "short-full.log", "short-iso.log", "short-iso-precise.log",
+        "short-precise.log", "iso-space.log", "short-unix.log", "maillog-file.log", "journal.json", "journal-seq.json",
+    ]
+
+    static func input(_ name: String) throws -> [UInt8] {
+        try Array(Data(contentsOf: directory.appendingPathComponent(name)))
+    }
+
+    @Test func theTraditionalFormGivesTheGoldenRecords() throws {
+        let records = TestSupport.run(try Self.input("traditional.log"), mode: .records)
+        if let problem = GoldenFile(url: Self.directory.appendingPathComponent("records.ndjson")).check(records) {
+            Issue.record(Comment(rawValue: problem))
+        }
+    }
+
+    @Test(arguments: formats)
+    func everyFormatGivesTheSameRecordsAndEvents(name: String) throws {
+        let traditional = try Self.input("traditional.log")
+        let input = try Self.input(name)
+        for mode in [Pipeline.Mode.records, .events] {
+            // Fed in small chunks: an entry split between reads must not matter.
+            let expected = TestSupport.run(traditional, mode: mode)
+            let actual = TestSupport.run(input, mode: mode, chunkSize: 97)
+            #expect(actual == expected, "\(name), \(mode)")
+        }
+    }
+
+    @Test(arguments: formats)
+    func linesOutputOfEveryFormatPassesVerifyAndHidesTheAddresses(name: String) throws {
+        let out = TestSupport.run(try Self.input(name), mode: .lines)
+        var findings: [OutputVerifier.Finding] = []
+        let verifier = OutputVerifier(hashBytes: 16)
+        for (n, line) in out.split(separator: 0x0A).enumerated() {
+            line.withUnsafeBytes { verifier.check($0, lineNumber: n + 1, into: &findings) }
+        }
+        #expect(findings.isEmpty, "\(name): \(findings.prefix(3))")
+        let text = String(decoding: out, as: UTF8.self)
+        for raw in ["quinn", "rachel", "@example.net", "198.51.100.23", "Gr\u{FFFD}"] {
+            #expect(!text.contains(raw), "\(name) keeps \(raw)")
+        }
+    }
+
+    @Test func journalEntriesComeBackAsJournalEntriesWithKnownFieldsOnly() throws {
+        let out = TestSupport.run(try Self.input("journal.json"), mode: .lines)
+        if let problem = GoldenFile(url: Self.directory.appendingPathComponent("journal.lines.json")).check(out) {
+            Issue.record(Comment(rawValue: problem))
+        }
+        let lines = out.split(separator: 0x0A)
+        #expect(lines.count == 68)
+        let known: Set<String> = ["__REALTIME_TIMESTAMP", "_HOSTNAME", "SYSLOG_IDENTIFIER", "_PID", "PRIORITY", "SYSLOG_FACILITY", "MESSAGE"]
+        for line in lines {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any])
+            #expect(Set(object.keys).isSubset(of: known), "\(object.keys)")
+            // The Latin-1 subject was a byte array: it comes back as a (scrubbed) string.
+            #expect(object["MESSAGE"] is String)
+        }
+    }
+
+    @Test func journalLinesThatAreNotJSONAreScrubbedAsText() throws {
+        let input = Array("{\"MESSAGE\":\"x\"}\nMar  3 09:15:02 mx1 postfix/smtpd[1]: NOQUEUE: reject: RCPT from a[192.0.2.1]: 550 <ann@example.org>: no\n{broken <bob@example.org>\n".utf8)
+        let out = String(decoding: TestSupport.run(input, mode: .lines), as: UTF8.self)
+        #expect(!out.contains("ann@") && !out.contains("bob@") && !out.contains("192.0.2.1"))
+        #expect(out.hasPrefix("{\"__REALTIME_TIMESTAMP\":null,\"MESSAGE\":\"x\"}\nMar  3 09:15:02 mx1 postfix/smtpd[1]: NOQUEUE"))
+    }
+}
