@@ -124,6 +124,13 @@ struct ScrubCommand: ParsableCommand {
                     "mailscrub: \(pipeline.truncatedLineCount) line(s) longer than \(LineSplitter.defaultMaxLineLength) bytes were cut to that length")
             }
             if stats { StandardError.write(Self.statistics(pipeline, inputsByCompression: inputsByCompression)) }
+            // Never silent: input that holds no Postfix line at all is an error, a small
+            // share of Postfix lines a warning, each with the likely cause.
+            if pipeline.lineCount > 0 && pipeline.postfixLineCount * 20 < pipeline.lineCount {
+                let message = Self.unrecognizedInput(pipeline)
+                if pipeline.postfixLineCount == 0 { throw Failure(.dataError, message) }
+                StandardError.write("mailscrub: warning: \(message)")
+            }
             if let manifest, let outputDigest {
                 let now = LogTime(seconds: Int64(Date().timeIntervalSince1970))
                 var sealer: Pseudonymizer
@@ -140,6 +147,8 @@ struct ScrubCommand: ParsableCommand {
                     version: MailScrubCommand.version, mode: emit.rawValue, inputBytes: inputBytes,
                     inputLines: pipeline.lineCount, outputBytes: outputBytes, outputSHA256: outputDigest.finish(),
                     recordsByStatus: pipeline.recordsByStatus, unrecognizedLines: pipeline.linesByKind[.unrecognized] ?? 0,
+                    postfixLines: pipeline.postfixLineCount, linesByFormat: pipeline.linesByFormat,
+                    inputsByCompression: inputsByCompression,
                     evictedQueueIDs: pipeline.evictedMessages, keyIDs: Array(keys.keyIDsUsed), policy: setup.policy.name,
                     policySHA256: setup.policyDigest, configSHA256: setup.configDigest
                 ).sealed(with: sealer)
@@ -158,10 +167,30 @@ struct ScrubCommand: ParsableCommand {
         return """
             mailscrub: stats: lines read=\(pipeline.lineCount) unrecognized=\(pipeline.linesByKind[.unrecognized] ?? 0) truncated=\(pipeline.truncatedLineCount) with-nul=\(pipeline.linesWithNUL) invalid-utf8=\(pipeline.linesWithInvalidUTF8)
             mailscrub: stats: inputs by compression: \(join(inputsByCompression))
+            mailscrub: stats: lines by format: \(join(pipeline.linesByFormat)) postfix=\(pipeline.postfixLineCount)
             mailscrub: stats: lines by kind: \(join(kinds))
             mailscrub: stats: records by status: \(join(pipeline.recordsByStatus))
             mailscrub: stats: evicted queue ids=\(pipeline.evictedMessages)
             """
+    }
+
+    /// Why so few lines were Postfix's, in one line: counts and the likely cause, never
+    /// the content of a line.
+    static func unrecognizedInput(_ pipeline: Pipeline) -> String {
+        let total = pipeline.lineCount
+        let formats = pipeline.linesByFormat
+        let unframed = formats[SyslogHeader.Format.none.rawValue] ?? 0
+        let cause: String
+        if pipeline.linesWithNUL * 4 > total {
+            cause = "the input looks binary: an archive mailscrub does not read (it reads gzip, xz, zstd and bzip2), or not a log"
+        } else if let journal = formats[InputFormat.journalJSON.rawValue], journal * 2 > total {
+            cause = "the journal entries come from other programs: select Postfix's (journalctl -u 'postfix*')"
+        } else if unframed * 2 > total {
+            cause = "most lines have no syslog header: another log format? (see --input-format and README, Where your logs are)"
+        } else {
+            cause = "the syslog lines come from other programs: is this the mail log? (a syslog_name not starting with 'postfix' is not counted)"
+        }
+        return "\(pipeline.postfixLineCount) of \(total) lines read are Postfix lines; \(cause)"
     }
 
     private func standardOutputIsRegularFile() -> Bool {

@@ -194,6 +194,31 @@ import Testing
         }
     }
 
+    @Test func inputWithoutPostfixLinesIsNeverASilentSuccess() throws {
+        let dir = try Self.scratchDirectory()
+        let config = try Self.writeConfig("secret: \(Self.vectorSecret)\n", in: dir)
+        func run(_ input: Data, _ mode: String = "records") throws -> Result {
+            try Self.run(["--emit", mode, "--config", config], stdinBytes: input, in: dir)
+        }
+        var binary = Data()
+        for i in 0..<4000 { binary.append(UInt8(truncatingIfNeeded: i &* 7919 >> 3)) }
+        let junk = try run(binary)
+        #expect(junk.status == 65 && junk.stderr.contains("lines read are Postfix lines; the input looks binary"))
+        let dovecot = "May 20 22:16:41 mx1 dovecot: imap(ann@example.org): Logged out\n"
+        let other = try run(Data(dovecot.utf8), "lines")
+        #expect(other.status == 65)
+        #expect(other.stderr == "mailscrub: 0 of 1 lines read are Postfix lines; the syslog lines come from other programs: is this the mail log? (a syslog_name not starting with 'postfix' is not counted)\n")
+        #expect(!other.stdout.contains("ann@"), "what was read is still written, scrubbed")
+        let journal = try run(Data("{\"MESSAGE\":\"Started session\",\"SYSLOG_IDENTIFIER\":\"systemd\"}\n".utf8))
+        #expect(journal.status == 65 && journal.stderr.contains("the journal entries come from other programs"))
+        // A small share of Postfix lines is a warning; no input at all is a quiet night.
+        let few = Self.sampleLine + String(repeating: dovecot, count: 40)
+        let warned = try run(Data(few.utf8))
+        #expect(warned.status == 0 && warned.stderr.contains("warning: 1 of 41 lines read are Postfix lines"))
+        let empty = try run(Data())
+        #expect(empty.status == 0 && empty.stderr.isEmpty && empty.stdout.isEmpty)
+    }
+
     @Test func aCutArchiveFailsAfterProcessingWhatCameBefore() throws {
         let dir = try Self.scratchDirectory()
         let config = try Self.writeConfig("secret: \(Self.vectorSecret)\n", in: dir)
@@ -233,7 +258,7 @@ import Testing
     @Test func secretNeverReachesOutput() throws {
         let dir = try Self.scratchDirectory()
         let config = try Self.writeConfig("secret: \(Self.vectorSecret)\n", in: dir)
-        let input = "x: \(Self.vectorSecret) to=<\(Self.vectorSecret)@example.org>\n"
+        let input = "May 20 22:16:40 mx1 postfix/cleanup[1]: x: \(Self.vectorSecret) to=<\(Self.vectorSecret)@example.org>\n"
         let result = try Self.run(["--emit", "lines", "--config", config], stdin: input, in: dir)
         #expect(result.status == 0)
         #expect(!result.stderr.contains("horse"))

@@ -7,7 +7,8 @@ import Testing
         RunManifest(
             version: "0.1.0", mode: "records", inputBytes: 100, inputLines: 3, outputBytes: 50,
             outputSHA256: String(repeating: "a", count: 64), recordsByStatus: ["sent": 2, "deferred": 1],
-            unrecognizedLines: 1, evictedQueueIDs: 0, keyIDs: ["62f095e8"], policy: "default",
+            unrecognizedLines: 1, postfixLines: 3, linesByFormat: ["bsd": 2, "journal-json": 1],
+            inputsByCompression: ["gzip": 1], evictedQueueIDs: 0, keyIDs: ["62f095e8"], policy: "default",
             policySHA256: nil, configSHA256: String(repeating: "b", count: 64))
     }
 
@@ -17,6 +18,8 @@ import Testing
         let text = String(decoding: Self.manifest().sealed(with: Pseudonymizer(secret: secret)), as: UTF8.self)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
         #expect(object["input_lines"] as? Int == 3 && object["hmac_key_id"] as? String == "62f095e8")
+        #expect(object["lines_by_format"] as? [String: Int] == ["bsd": 2, "journal-json": 1])
+        #expect(object["inputs_by_compression"] as? [String: Int] == ["gzip": 1] && object["postfix_lines"] as? Int == 3)
         let seal = try #require(object["hmac"] as? String)
         let body = text.replacingOccurrences(of: ",\"hmac\":\"\(seal)\"", with: "").trimmingCharacters(in: .newlines)
         let subkey = HMACSHA256(key: Array(secret.utf8)).authenticate(Array("mailscrub/v1/manifest".utf8))

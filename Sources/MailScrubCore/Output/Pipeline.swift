@@ -30,8 +30,8 @@ public final class Pipeline {
     public private(set) var lineCount = 0
     /// Lines longer than the splitter's cap, whose tails were dropped.
     public private(set) var truncatedLineCount = 0
-    /// When set, lines holding NUL bytes or bytes that are not UTF-8 are counted
-    /// (`--stats`); off by default, as it costs a pass over every byte.
+    /// When set, lines holding bytes that are not UTF-8 are counted (`--stats`); off by
+    /// default, as it costs a pass over every byte. Lines with NUL bytes are always counted.
     public var countsDamagedLines = false
     /// Lines holding NUL bytes, and lines holding bytes that are not well-formed UTF-8.
     public private(set) var linesWithNUL = 0
@@ -126,7 +126,8 @@ public final class Pipeline {
     private func handle(_ line: Line, sink: (UnsafeRawBufferPointer) throws -> Void) throws {
         lineCount += 1
         if line.truncated { truncatedLineCount += 1 }
-        if countsDamagedLines { countDamage(line.bytes) }
+        if line.bytes.contains(byte: 0) { linesWithNUL += 1 }
+        if countsDamagedLines { countInvalidUTF8(line.bytes) }
         let before = output.count
         if currentFormat == nil, let first = line.bytes.firstIndex(where: { !ASCII.isSpace($0) && $0 != ASCII.carriageReturn }) {
             currentFormat = line.bytes[first] == ASCII.leftBrace || line.bytes[first] == 0x1E ? .journalJSON : .syslog
@@ -156,7 +157,8 @@ public final class Pipeline {
             if terminated { output.append(ASCII.newline) }
         case .records, .events:
             let event = EventParser.parse(b)
-            count(b, event.header, format: counted)
+            // A line a Postfix parser understood is Postfix's whatever its syslog_name.
+            count(b, event.header, format: counted, understood: event.kind != .unrecognized && event.kind != .contentFilter)
             kindCounts[event.kind.index] += 1
             let time = event.header.timestamp.flatMap { clock.time(b, $0) }
             if let time, time > latest { latest = time }
@@ -169,9 +171,11 @@ public final class Pipeline {
         }
     }
 
-    private func count(_ b: UnsafeRawBufferPointer, _ header: SyslogHeader, format: Bool) {
+    private func count(_ b: UnsafeRawBufferPointer, _ header: SyslogHeader, format: Bool, understood: Bool = false) {
         if format { formatCounts[SyslogHeader.Format.allCases.firstIndex(of: header.format)!] += 1 }
-        if let program = header.program {
+        if understood {
+            postfixLineCount += 1
+        } else if let program = header.program {
             if b.matches("postfix", at: program.lowerBound) { postfixLineCount += 1 }
         } else if QueueID.prefix(b, at: header.messageStart) != nil {
             postfixLineCount += 1
@@ -264,8 +268,7 @@ public final class Pipeline {
         }
     }
 
-    private func countDamage(_ b: UnsafeRawBufferPointer) {
-        if b.contains(byte: 0) { linesWithNUL += 1 }
+    private func countInvalidUTF8(_ b: UnsafeRawBufferPointer) {
         var i = 0
         while i < b.count {
             if b[i] < 0x80 {

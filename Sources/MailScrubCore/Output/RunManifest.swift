@@ -18,6 +18,11 @@ public struct RunManifest: Sendable {
     public var outputSHA256: String
     public var recordsByStatus: [String: Int]
     public var unrecognizedLines: Int
+    /// Lines from Postfix, lines by format (`bsd`, `rfc5424`, `journal-json`, …), inputs
+    /// by compression (`none`, `gzip`, …).
+    public var postfixLines: Int
+    public var linesByFormat: [String: Int]
+    public var inputsByCompression: [String: Int]
     public var evictedQueueIDs: Int
     public var keyIDs: [String]
     public var policy: String
@@ -26,7 +31,8 @@ public struct RunManifest: Sendable {
 
     public init(
         version: String, mode: String, inputBytes: Int, inputLines: Int, outputBytes: Int, outputSHA256: String,
-        recordsByStatus: [String: Int], unrecognizedLines: Int, evictedQueueIDs: Int, keyIDs: [String],
+        recordsByStatus: [String: Int], unrecognizedLines: Int, postfixLines: Int, linesByFormat: [String: Int],
+        inputsByCompression: [String: Int], evictedQueueIDs: Int, keyIDs: [String],
         policy: String, policySHA256: String?, configSHA256: String?
     ) {
         self.version = version
@@ -37,6 +43,9 @@ public struct RunManifest: Sendable {
         self.outputSHA256 = outputSHA256
         self.recordsByStatus = recordsByStatus
         self.unrecognizedLines = unrecognizedLines
+        self.postfixLines = postfixLines
+        self.linesByFormat = linesByFormat
+        self.inputsByCompression = inputsByCompression
         self.evictedQueueIDs = evictedQueueIDs
         self.keyIDs = keyIDs
         self.policy = policy
@@ -69,16 +78,22 @@ public struct RunManifest: Sendable {
         integer("input_lines", inputLines)
         integer("output_bytes", outputBytes)
         string("output_sha256", outputSHA256)
-        key("records_by_status")
-        body.append(0x7B)
-        for (k, (status, n)) in recordsByStatus.sorted(by: { $0.key < $1.key }).enumerated() {
-            if k > 0 { body.append(ASCII.comma) }
-            JSONWriter.appendString(Array(status.utf8), to: &body)
-            body.append(ASCII.colon)
-            JSONWriter.appendInteger(n, to: &body)
+        func counts(_ name: String, _ counts: [String: Int]) {
+            key(name)
+            body.append(0x7B)
+            for (k, (label, n)) in counts.sorted(by: { $0.key < $1.key }).enumerated() {
+                if k > 0 { body.append(ASCII.comma) }
+                JSONWriter.appendString(Array(label.utf8), to: &body)
+                body.append(ASCII.colon)
+                JSONWriter.appendInteger(n, to: &body)
+            }
+            body.append(0x7D)
         }
-        body.append(0x7D)
+        counts("records_by_status", recordsByStatus)
         integer("unrecognized_lines", unrecognizedLines)
+        integer("postfix_lines", postfixLines)
+        counts("lines_by_format", linesByFormat)
+        counts("inputs_by_compression", inputsByCompression)
         integer("evicted_queue_ids", evictedQueueIDs)
         key("key_ids")
         body.append(ASCII.leftBracket)
