@@ -31,7 +31,13 @@ export SWIFT_BACKTRACE=enable=no
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=0:quarantine_size_mb=8:max_malloc_fill_size=0}"
 
 for target in "${targets[@]}"; do
-    "${build[@]}" --product "fuzz-$target" -Xswiftc -sanitize="$sanitize" -Xswiftc -use-ld=lld >/dev/null
+    flags=(--product "fuzz-$target" -Xswiftc -sanitize="$sanitize" -Xswiftc -use-ld=lld)
+    # A source file moved in the main package leaves a stale build plan behind in this
+    # package's scratch directory: build afresh once before giving up.
+    "${build[@]}" "${flags[@]}" >/dev/null 2>&1 || {
+        rm -rf "$scratch"
+        "${build[@]}" "${flags[@]}" >/dev/null
+    }
 done
 bin="$("${build[@]}" --show-bin-path)"
 mkdir -p "$here/findings"

@@ -336,7 +336,7 @@ public final class Correlator {
         if let host = event.header.host {
             // Kept, except that a host logged by IP address is hashed like any other IP.
             var rendered: [UInt8] = []
-            GenericScan.rewrite(b, host, with: p, into: &rendered)
+            GenericScan.rewriteVerified(b, host, with: p, into: &rendered)
             record.host = rendered
         }
         record.queueID = key?.queueIDBytes

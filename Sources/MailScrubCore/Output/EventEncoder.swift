@@ -152,7 +152,7 @@ final class EventEncoder {
         JSONWriter.appendKey(key, to: &out)
         scratch.removeAll(keepingCapacity: true)
         p.appendHostname(b, range.lowerBound..<open, to: &scratch)
-        GenericScan.rewrite(b, open..<range.upperBound, with: p, into: &scratch)
+        GenericScan.rewriteVerified(b, open..<range.upperBound, with: p, into: &scratch)
         JSONWriter.appendString(scratch, to: &out)
     }
 
@@ -177,7 +177,7 @@ final class EventEncoder {
             } else if p.policy.hostnames == .keep {
                 // Kept names still lose the client address many of them spell out
                 // (`203-0-113-7.dyn.example.net`).
-                GenericScan.rewrite(b, name, with: p, into: &scratch)
+                GenericScan.rewriteVerified(b, name, with: p, into: &scratch)
             } else {
                 p.appendHostname(b, name, to: &scratch)
             }
@@ -203,8 +203,7 @@ final class EventEncoder {
         if whole {
             scrubber.scrub(b, with: p, into: &scratch)
         } else {
-            GenericScan.rewrite(b, range, with: p, into: &scratch)
-            VerifierRepair.repair(&scratch, from: 0, with: p)
+            GenericScan.rewriteVerified(b, range, with: p, into: &scratch)
         }
         JSONWriter.appendString(scratch, to: &out)
     }

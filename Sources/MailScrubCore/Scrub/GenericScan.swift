@@ -30,6 +30,16 @@ enum GenericScan {
         "mailfrom", "smtp.mailfrom", "header.from", "orig_to", "sasl_username", "sasl_sender", "login",
     ]
 
+    /// `rewrite`, then `VerifierRepair` over what it wrote: for a span that reaches output
+    /// on its own (a record's host, an event's field) rather than inside a scrubbed line.
+    /// A pseudonym next to what follows it can read as something new (`…a2` + `-70-1-0`
+    /// is the dashed IPv4 `2-70-1-0`); the repair replaces that too.
+    static func rewriteVerified(_ b: UnsafeRawBufferPointer, _ range: Range<Int>, with p: Pseudonymizer, into out: inout [UInt8]) {
+        let start = out.count
+        rewrite(b, range, with: p, into: &out)
+        VerifierRepair.repair(&out, from: start, with: p)
+    }
+
     /// Copies `range` of `b` to `out`, replacing sensitive tokens.
     static func rewrite(_ b: UnsafeRawBufferPointer, _ range: Range<Int>, with p: Pseudonymizer, into out: inout [UInt8]) {
         let end = range.upperBound
