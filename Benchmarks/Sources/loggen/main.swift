@@ -14,6 +14,8 @@
 //   long-line     lines of 50 MB each (cut at the line cap)
 //   nul           lines of NUL bytes only
 //   invalid-utf8  lines of bytes that are not UTF-8
+//
+// and `journal` is the normal log as `journalctl -o json` writes it.
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -33,7 +35,7 @@ struct Generator {
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 2, let megabytes = Double(arguments[1]) else {
-    fputs("usage: loggen MEGABYTES [SEED] [normal|flood|long-line|nul|invalid-utf8]\n", stderr)
+    fputs("usage: loggen MEGABYTES [SEED] [normal|journal|flood|long-line|nul|invalid-utf8]\n", stderr)
     exit(64)
 }
 var g = Generator(state: arguments.count > 2 ? UInt64(arguments[2]) ?? 1 : 1)
@@ -61,7 +63,36 @@ func flush() {
     out.removeAll(keepingCapacity: true)
 }
 
+let shape = arguments.count > 3 ? arguments[3] : "normal"
+
+/// `tag[pid]: message` as a journald entry, with the fields journalctl adds.
+func emitJournal(_ line: String) {
+    let colon = line.firstIndex(of: ":")!
+    let tag = line[..<colon]
+    let message = line[line.index(colon, offsetBy: 2)...]
+    let open = tag.firstIndex(of: "[")
+    let identifier = open.map { tag[..<$0] } ?? tag
+    let processID = open.map { tag[tag.index(after: $0)..<tag.index(before: tag.endIndex)] } ?? ""
+    var escaped = ""
+    for c in message.unicodeScalars {
+        switch c {
+        case "\"", "\\": escaped += "\\\(c)"
+        default: escaped.unicodeScalars.append(c)
+        }
+    }
+    let micros = (1_767_225_600 + seconds) * 1_000_000 + g.below(1_000_000)
+    out.append(contentsOf: """
+        {"__CURSOR":"s=2a9d;i=\(String(written + out.count, radix: 16))","__REALTIME_TIMESTAMP":"\(micros)",\
+        "__MONOTONIC_TIMESTAMP":"\(seconds * 1_000_000)","_BOOT_ID":"2a9d2a9d2a9d2a9d2a9d2a9d2a9d2a9d",\
+        "PRIORITY":"6","SYSLOG_FACILITY":"2","_UID":"0","_TRANSPORT":"syslog","_HOSTNAME":"mx1",\
+        "SYSLOG_IDENTIFIER":"\(identifier)","SYSLOG_PID":"\(processID)","_PID":"\(processID)",\
+        "_COMM":"\(identifier.split(separator: "/").last ?? identifier)","MESSAGE":"\(escaped)"}
+
+        """.utf8)
+}
+
 func emit(_ line: String) {
+    if shape == "journal" { return emitJournal(line) }
     let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun"][(seconds / 86400 / 28) % 6]
     let day = 1 + (seconds / 86400) % 28
     let h = (seconds / 3600) % 24, m = (seconds / 60) % 60, s = seconds % 60
@@ -80,9 +111,8 @@ func queueID() -> String {
     return String(queue, radix: 16, uppercase: true)
 }
 
-let shape = arguments.count > 3 ? arguments[3] : "normal"
 switch shape {
-case "normal":
+case "normal", "journal":
     break
 case "flood":
     while written + out.count < target {
@@ -108,7 +138,7 @@ default:
     fputs("loggen: unknown shape '\(shape)'\n", stderr)
     exit(64)
 }
-if shape != "normal" {
+if shape != "normal" && shape != "journal" {
     flush()
     exit(0)
 }
