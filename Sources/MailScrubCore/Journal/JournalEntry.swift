@@ -6,7 +6,8 @@
 /// logged more than once is an array of values: the first is kept. Every other field
 /// is skipped, so it can never reach output.
 public struct JournalEntry {
-    /// `__REALTIME_TIMESTAMP`: microseconds since the epoch, when present and numeric.
+    /// `__REALTIME_TIMESTAMP`: microseconds since the epoch, when present, numeric and
+    /// before the year 10000.
     public var realtime: Int64?
     public var hostname: [UInt8] = []
     /// `SYSLOG_IDENTIFIER`, else `_COMM`.
@@ -52,10 +53,17 @@ public struct JournalEntry {
             guard i < b.count else { return false }
             if b[i] == ASCII.comma {
                 i += 1
+                skipSpace(b, &i)
+                // A comma before the closing brace is not JSON.
+                guard i < b.count, b[i] == ASCII.quote else { return false }
             } else if b[i] != ASCII.rightBrace {
                 return false
             }
         }
+        // Nothing but white space may follow the entry.
+        i += 1
+        skipSpace(b, &i)
+        guard i == b.count else { return false }
         if identifier.isEmpty { identifier = comm }
         if pid.isEmpty { pid = processID }
         if !pid.allSatisfy(ASCII.isDigit) { pid.removeAll() }
@@ -96,7 +104,9 @@ public struct JournalEntry {
         switch index {
         case 0:
             guard realtime == nil, !value.isEmpty, value.count <= 18, value.allSatisfy(ASCII.isDigit) else { return }
-            realtime = value.reduce(0) { $0 * 10 + Int64($1 - 0x30) }
+            let micros = value.reduce(0) { $0 * 10 + Int64($1 - 0x30) }
+            // Past 9999-12-31 is no time a journal holds (and no four-digit year).
+            if micros < 253_402_300_800_000_000 { realtime = micros }
         case 1: if hostname.isEmpty { hostname = value }
         case 2: if identifier.isEmpty { identifier = value }
         case 3: if pid.isEmpty { pid = value }

@@ -170,13 +170,15 @@ public struct SyslogHeader: Equatable, Sendable {
             while j < end, b[j] != ASCII.space { j += 1 }
             return (j, .iso)
         }
-        // journalctl short-full: `Wed 2026-05-20 22:16:40 UTC` (the zone is one word).
+        // journalctl short-full: `Wed 2026-05-20 22:16:40 UTC`. The zone is an upper-case
+        // abbreviation or a numeric offset (`+03`), never a host name.
         if CivilTime.isWeekday(b, at: i), i + 4 < end, b[i + 3] == ASCII.space, isISODate(b, at: i + 4),
            i + 14 < end, b[i + 14] == ASCII.space, let clock = clockEnd(b, at: i + 15) {
             var j = clock
-            if j + 1 < end, b[j] == ASCII.space, b[j + 1] != ASCII.space {
-                var k = j + 1
-                while k < end, b[k] != ASCII.space, k - j <= 6 { k += 1 }
+            if j + 1 < end, b[j] == ASCII.space, b[j + 1] == ASCII.plus || b[j + 1] == ASCII.hyphen || isUpper(b[j + 1]) {
+                let numeric = !isUpper(b[j + 1])
+                var k = j + 2
+                while k < end, k - j <= 6, numeric ? ASCII.isDigit(b[k]) || b[k] == ASCII.colon : isUpper(b[k]) { k += 1 }
                 if k < end, b[k] == ASCII.space { j = k }
             }
             return (j, .shortFull)
@@ -203,6 +205,8 @@ public struct SyslogHeader: Equatable, Sendable {
         guard let clock = clockEnd(b, at: j + 1) else { return nil }
         return (clock, .bsd)
     }
+
+    private static func isUpper(_ c: UInt8) -> Bool { c >= 0x41 && c <= 0x5A }
 
     /// True for `YYYY-MM-DD` at `i` (digits are checked where a date cannot do without).
     private static func isISODate(_ b: UnsafeRawBufferPointer, at i: Int) -> Bool {

@@ -85,7 +85,7 @@ public struct SyslogClock {
         }
         var i = space + 1
         let zone = i..<r.upperBound
-        if b.matchesWhole("UTC", zone) || b.matchesWhole("GMT", zone) || b.matchesWhole("UT", zone) || b.matchesWhole("Z", zone) {
+        if b.matchesWhole("utc", zone) || b.matchesWhole("gmt", zone) || b.matchesWhole("ut", zone) || b.matchesWhole("z", zone) {
             return rfc3339(b, r.lowerBound..<space, offset: 0)
         }
         if i < r.upperBound, b[i] == ASCII.plus || b[i] == ASCII.hyphen {
