@@ -11,6 +11,7 @@
 /// `q` or `Q`, so any `qz` in the output (case-insensitively) is a planted marker that
 /// leaked: pseudonyms are lowercase hex and the line shapes hold no `qz`.
 struct Generator {
+    private static let hex = Array("0123456789abcdef".utf8)
     private var input: UnsafeRawBufferPointer
     private var position = 0
     private var serial = 0
@@ -57,9 +58,20 @@ struct Generator {
     private mutating func templateLine(_ template: Templates.Shape) {
         let mangle = byte()
         var line: [UInt8] = []
-        if mangle & 0x01 == 0 {
+        // The header as each writer puts it (5: a journald entry, wrapped at the end).
+        let variant = mangle & 0x01 == 0 ? byte() % 6 : -1
+        let program = template.program
+        switch variant {
+        case 0:
             if mangle & 0x40 != 0 { line += Array("<22>".utf8) }
-            line += Array("May 20 22:17:06 mx1 \(template.program)[2104]: ".utf8)
+            line += Array("May 20 22:17:06 mx1 \(program)[2104]: ".utf8)
+        case 1:
+            let data = byte() % 2 == 0 ? "-" : #"[meta sequenceId="7" note="a \"b\] c"]"#
+            line += Array("<22>1 2026-05-20T22:17:06.5+00:00 mx1 \(program) 2104 - \(data) ".utf8)
+        case 2: line += Array("Wed 2026-05-20 22:17:06 UTC mx1 \(program)[2104]: ".utf8)
+        case 3: line += Array(pick(["2026-05-20 22:17:06", "2026-05-20T22:17:06+0000"]).utf8) + Array(" mx1 \(program)[2104]: ".utf8)
+        case 4: line += Array("1779315426.123456 mx1 \(program)[2104]: ".utf8)
+        default: break
         }
         let messageStart = line.count
         line += expand(template.message)
@@ -115,9 +127,33 @@ struct Generator {
             }
             output += [UInt8](repeating: 0, count: 1 + byte() * 16)
         }
+        if variant == 5 { line = journalEntry(program, line) }
         output += line
         if mangle & 0x04 != 0 { output.append(0x0D) }
         output.append(0x0A)
+    }
+
+    /// `message` as `journalctl -o json` writes an entry of `program`: MESSAGE a string,
+    /// or (as journald does for bytes that are not UTF-8, and here by choice too) an
+    /// array of numbers.
+    private mutating func journalEntry(_ program: String, _ message: [UInt8]) -> [UInt8] {
+        var entry = Array(#"{"__CURSOR":"s=2a9d;i=1","__REALTIME_TIMESTAMP":"1779315426000000","_HOSTNAME":"mx1","#.utf8)
+        entry += Array(#""SYSLOG_IDENTIFIER":"\#(program)","_PID":"2104","MESSAGE":"#.utf8)
+        if String(validating: message, as: UTF8.self) != nil, byte() % 4 != 0 {
+            entry.append(0x22)
+            for c in message {
+                switch c {
+                case 0x22, 0x5C: entry += [0x5C, c]
+                case 0..<0x20: entry += Array("\\u00".utf8) + [Self.hex[Int(c >> 4)], Self.hex[Int(c & 0xF)]]
+                default: entry.append(c)
+                }
+            }
+            entry.append(0x22)
+        } else {
+            entry += Array("[\(message.map(String.init).joined(separator: ","))]".utf8)
+        }
+        entry.append(0x7D)
+        return entry
     }
 
     /// The template with each `{X}` slot filled.

@@ -1,14 +1,15 @@
-/// How an input's lines are framed (`--input-format`).
+/// How input is framed (`--input-format`).
 public enum InputFormat: String, CaseIterable, Sendable {
-    /// Decided by each input's first non-empty line: `{` is a journald export, anything
-    /// else syslog text.
+    /// Line by line: a line that opens with `{` (or json-seq's RS) and reads as a
+    /// journald entry is one, any other line is syslog text.
     case auto
     /// Syslog text, one line per message, whatever its header (RFC 3164, RFC 5424,
     /// RFC 3339, journalctl `short-*`, Postfix's `maillog_file`): the header of each
-    /// line is recognized by itself.
+    /// line is recognized by itself. No line is read as a journald entry.
     case syslog
     /// The same as `syslog`: RFC 5424 lines are told apart line by line.
     case rfc5424
-    /// `journalctl -o json` or `-o json-seq`: one JSON object per line.
+    /// `journalctl -o json` or `-o json-seq`: the same as `auto` (a line that is not an
+    /// entry is still scrubbed as text).
     case journalJSON = "journal-json"
 }

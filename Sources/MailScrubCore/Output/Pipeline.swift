@@ -49,12 +49,10 @@ public final class Pipeline {
     /// Open messages dropped for age or the cap.
     public var evictedMessages: Int { correlator.evicted }
 
-    /// How inputs are framed; `.auto` decides per input from its first non-empty line.
-    public var inputFormat = InputFormat.auto {
-        didSet { currentFormat = inputFormat == .auto ? nil : inputFormat }
-    }
-    /// The format of the current input, once decided.
-    private var currentFormat: InputFormat?
+    /// How input is framed: under `.syslog` (and `.rfc5424`) every line is text; else a
+    /// line that opens with `{` and reads as a journald entry is one, and any other line
+    /// is text, so a journald export and a syslog file may even be concatenated.
+    public var inputFormat = InputFormat.auto
     private var journal = JournalEntry()
     /// A journald entry as a syslog line, and its scrubbed form (lines mode).
     private var synthetic: [UInt8] = []
@@ -92,11 +90,6 @@ public final class Pipeline {
         splitter = LineSplitter(maxLineLength: maxLineLength)
     }
 
-    /// Starts the next input: its format is decided anew (under `.auto`).
-    public func startInput() {
-        currentFormat = inputFormat == .auto ? nil : inputFormat
-    }
-
     /// Anchors the year of traditional syslog stamps: the current input's latest possible
     /// date is `year`/`month` (a file's modification time).
     public func reanchor(year: Int, month: Int) {
@@ -129,10 +122,8 @@ public final class Pipeline {
         if line.bytes.contains(byte: 0) { linesWithNUL += 1 }
         if countsDamagedLines { countInvalidUTF8(line.bytes) }
         let before = output.count
-        if currentFormat == nil, let first = line.bytes.firstIndex(where: { !ASCII.isSpace($0) && $0 != ASCII.carriageReturn }) {
-            currentFormat = line.bytes[first] == ASCII.leftBrace || line.bytes[first] == 0x1E ? .journalJSON : .syslog
-        }
-        if currentFormat == .journalJSON, journal.parse(line.bytes) {
+        if inputFormat != .syslog, inputFormat != .rfc5424, let first = line.bytes.first,
+           first == ASCII.leftBrace || first == 0x1E || ASCII.isSpace(first), journal.parse(line.bytes) {
             journalLines += 1
             if mode == .lines {
                 try journalEntry(terminated: line.terminated)
