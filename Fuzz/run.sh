@@ -5,7 +5,8 @@
 #
 # Each target starts from the seed corpus in Fuzz/corpus-work/TARGET (made from
 # Fuzz/seeds on the first run and grown by libFuzzer), uses Fuzz/postfix.dict, and
-# stops at the first oracle failure, leaving the input as Fuzz/findings/crash-*.
+# stops at the first oracle failure, leaving the input as Fuzz/findings/crash-* and
+# libFuzzer's report in Fuzz/findings/TARGET.log (TARGET-fast.log without ASan).
 # Extra libFuzzer flags can be passed in FUZZ_FLAGS (e.g. "-runs=10000000").
 # FUZZ_SANITIZE=none builds without AddressSanitizer (into Fuzz/.build-fast): the
 # oracles and Swift's own runtime checks stay, at about 2.7 times the executions per
@@ -18,8 +19,8 @@ targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(lines events records)
 
 case "${FUZZ_SANITIZE:-address}" in
-    address) sanitize=fuzzer,address scratch="$here/.build" ;;
-    none) sanitize=fuzzer scratch="$here/.build-fast" ;;
+    address) sanitize=fuzzer,address scratch="$here/.build" suffix="" ;;
+    none) sanitize=fuzzer scratch="$here/.build-fast" suffix="-fast" ;;
     *) echo "run.sh: FUZZ_SANITIZE must be address or none" >&2; exit 64 ;;
 esac
 build=(swift build -c release --package-path "$here" --scratch-path "$scratch")
@@ -53,10 +54,10 @@ for target in "${targets[@]}"; do
     # shellcheck disable=SC2086
     if ! "$bin/fuzz-$target" -max_total_time="$seconds" -max_len=512 -timeout=10 -rss_limit_mb=2048 \
             -print_final_stats=1 -dict="$here/postfix.dict" -artifact_prefix="$here/findings/" \
-            ${FUZZ_FLAGS:-} "$corpus" 2>"$here/findings/$target.log"; then
+            ${FUZZ_FLAGS:-} "$corpus" 2>"$here/findings/$target$suffix.log"; then
         status=1
-        grep -a -A40 "ORACLE FAILED\|ERROR: AddressSanitizer\|Fatal error\|runtime failure" "$here/findings/$target.log" | head -60 || true
+        grep -a -A40 "ORACLE FAILED\|ERROR: AddressSanitizer\|Fatal error\|runtime failure" "$here/findings/$target$suffix.log" | head -60 || true
     fi
-    grep -a -E "^stat::number_of_executed_units|^stat::peak_rss_mb|^#[0-9]+ +DONE" "$here/findings/$target.log" || true
+    grep -a -E "^stat::number_of_executed_units|^stat::peak_rss_mb|^#[0-9]+ +DONE" "$here/findings/$target$suffix.log" || true
 done
 exit $status

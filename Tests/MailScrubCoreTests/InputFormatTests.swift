@@ -101,8 +101,17 @@ struct ParsedHeader: Equatable {
     }
 
     @Test func brokenJSONIsNotAnEntry() {
-        for text in [#"{"MESSAGE":"x""#, #"{"MESSAGE" "x"}"#, #"{"MESSAGE":[1,300]}"#, "not json", #"{"MESSAGE":"x",}x"#, ""] {
+        for text in [#"{"MESSAGE" "x"}"#, #"{"MESSAGE":[1,300]}"#, "not json", #"{"MESSAGE":"x",}x"#, #"{"MESSAGE":"x"} y"#, "", "{"] {
             #expect(Self.entry(text) == nil, "\(text)")
         }
+    }
+
+    @Test func entriesCutShortOrAfterNULsAreStillEntries() throws {
+        // A full disk cuts an entry: the fields read so far, the last string up to the cut.
+        let cut = try #require(Self.entry(#"{"SYSLOG_IDENTIFIER":"postfix/smtpd","MESSAGE":"7D93B10A22: client=a[192.0.2.1], sasl_username=\"ann "#))
+        #expect(String(decoding: cut.message, as: UTF8.self) == #"7D93B10A22: client=a[192.0.2.1], sasl_username="ann "#)
+        // A crash leaves junk and NULs before the next entry.
+        let damaged = try #require(Self.entry("\u{7}junk\0\0\0" + #"{"MESSAGE":"hello","_PID":"7"}"#))
+        #expect(damaged.message == Array("hello".utf8) && damaged.pid == Array("7".utf8))
     }
 }

@@ -365,4 +365,14 @@ import Testing
         }
         try Self.expectClean(log, hiding: ["ann@", "bob@"], modes: [.records, .events])
     }
+
+    /// fuzz-lines (journald entries in the generator): an entry after a NUL run was read
+    /// as syslog text, where the whole message is one JSON string and its fields are
+    /// invisible, so an escaped quoted `sasl_username` passed. Also an entry cut short.
+    @Test func journalEntriesAfterANULRunOrCutShortAreStillEntries() throws {
+        let entry = #"{"__REALTIME_TIMESTAMP":"1779315426000000","SYSLOG_IDENTIFIER":"postfix/submission/smtpd","_PID":"2104","#
+            + #""MESSAGE":"7D93B10A22: client=a[203.0.113.7], sasl_method=PLAIN, sasl_username=\"qz \\\"q\\\" l1\" "}"#
+        let log = String(repeating: "\0", count: 700) + entry + "\n" + entry.dropLast(3) + "\n"
+        try Self.expectClean(log, hiding: ["qz"])
+    }
 }

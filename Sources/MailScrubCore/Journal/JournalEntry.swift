@@ -26,36 +26,54 @@ public struct JournalEntry {
     public init() {}
 
     /// Reads `line`; false when it is not a JSON object (which is then read as text).
+    /// An entry after a run of NUL bytes (a crash-damaged journal export) is found as
+    /// a syslog line is; an entry cut short (a full disk) keeps the fields read so far,
+    /// the last string up to the cut.
     public mutating func parse(_ b: UnsafeRawBufferPointer) -> Bool {
+        if parse(b, from: 0) { return true }
+        guard b.contains(byte: 0) else { return false }
+        var i = 0
+        while let nul = b.firstIndex(of: 0, from: i, to: b.count) {
+            var runEnd = nul + 1
+            while runEnd < b.count, b[runEnd] == 0 { runEnd += 1 }
+            if runEnd < b.count, b[runEnd] == ASCII.leftBrace, parse(b, from: runEnd) { return true }
+            i = runEnd
+        }
+        return false
+    }
+
+    private mutating func parse(_ b: UnsafeRawBufferPointer, from start: Int) -> Bool {
         realtime = nil
         hasMessage = false
         for index in [1, 2, 3, 4, 5, 6, 7, 8] { clear(index) }
-        var i = 0
-        // json-seq puts an RS (0x1E) before each entry.
-        while i < b.count, b[i] == 0x1E || ASCII.isSpace(b[i]) { i += 1 }
+        var i = start
+        // json-seq puts an RS (0x1E) before each entry; a crash leaves NULs.
+        while i < b.count, b[i] == 0x1E || b[i] == 0 || ASCII.isSpace(b[i]) { i += 1 }
         guard i < b.count, b[i] == ASCII.leftBrace else { return false }
         i += 1
+        var fields = 0
         while true {
             skipSpace(b, &i)
-            guard i < b.count else { return false }
+            guard i < b.count else { return fields > 0 && finish() }
             if b[i] == ASCII.rightBrace { break }
             guard b[i] == ASCII.quote else { return false }
-            let keyStart = i + 1
-            i = JSONStringDecoder.decode(b, from: keyStart, into: &value)
+            i = JSONStringDecoder.decode(b, from: i + 1, into: &value)
             let key = Self.key(value)
             skipSpace(b, &i)
-            guard i < b.count, b[i] == ASCII.colon else { return false }
+            guard i < b.count else { return fields > 0 && finish() }
+            guard b[i] == ASCII.colon else { return false }
             i += 1
             skipSpace(b, &i)
             guard readValue(b, &i) else { return false }
             if let key { store(key) }
+            fields += 1
             skipSpace(b, &i)
-            guard i < b.count else { return false }
+            guard i < b.count else { return finish() }
             if b[i] == ASCII.comma {
                 i += 1
                 skipSpace(b, &i)
                 // A comma before the closing brace is not JSON.
-                guard i < b.count, b[i] == ASCII.quote else { return false }
+                guard i >= b.count || b[i] == ASCII.quote else { return false }
             } else if b[i] != ASCII.rightBrace {
                 return false
             }
@@ -63,7 +81,11 @@ public struct JournalEntry {
         // Nothing but white space may follow the entry.
         i += 1
         skipSpace(b, &i)
-        guard i == b.count else { return false }
+        return i == b.count && finish()
+    }
+
+    /// Fills in what journald leaves to other fields; always true.
+    private mutating func finish() -> Bool {
         if identifier.isEmpty { identifier = comm }
         if pid.isEmpty { pid = processID }
         if !pid.allSatisfy(ASCII.isDigit) { pid.removeAll() }
@@ -131,8 +153,9 @@ public struct JournalEntry {
         guard i < b.count else { return false }
         switch b[i] {
         case ASCII.quote:
+            // A string cut by the end of the line is kept up to the cut.
             i = JSONStringDecoder.decode(b, from: i + 1, into: &value)
-            return i <= b.count && b[i - 1] == ASCII.quote
+            return true
         case ASCII.leftBracket:
             i += 1
             skipSpace(b, &i)

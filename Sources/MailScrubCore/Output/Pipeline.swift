@@ -122,8 +122,8 @@ public final class Pipeline {
         if line.bytes.contains(byte: 0) { linesWithNUL += 1 }
         if countsDamagedLines { countInvalidUTF8(line.bytes) }
         let before = output.count
-        if inputFormat != .syslog, inputFormat != .rfc5424, let first = line.bytes.first,
-           first == ASCII.leftBrace || first == 0x1E || ASCII.isSpace(first), journal.parse(line.bytes) {
+        if inputFormat != .syslog, inputFormat != .rfc5424, line.bytes.contains(byte: ASCII.leftBrace),
+           journal.parse(line.bytes) {
             journalLines += 1
             if mode == .lines {
                 try journalEntry(terminated: line.terminated)
