@@ -54,7 +54,8 @@ let package = Package(
         ),
         .testTarget(
             name: "DecompressionTests",
-            dependencies: ["Decompression"]
+            dependencies: ["Decompression"],
+            exclude: ["Fixtures"]
         ),
     ]
 )

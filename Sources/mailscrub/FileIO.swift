@@ -79,32 +79,27 @@ struct InputFiles {
             let compression = Compression.detect(UnsafeRawBufferPointer(rebasing: buffer[0..<filled]))
             try startOfFile(isFile ? Date(timeIntervalSince1970: TimeInterval(info.st_mtim.tv_sec)) : nil, compression)
 
-            let decompressor: Decompressor?
-            do {
-                decompressor = try compression?.decompressor()
-            } catch {
-                throw CorruptInput(message: "\(name): \(error)")
+            if let compression {
+                try BackgroundDecompression.run(
+                    compression, fd: fd, first: Array(buffer[0..<filled]), name: name, body: body)
+                continue
             }
             var chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<filled])
-            do {
-                while !chunk.isEmpty {
-                    if let decompressor { try decompressor.feed(chunk, body) } else { try body(chunk) }
-                    let n = try readSome(fd, buffer.baseAddress!, buffer.count, name)
-                    chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<n])
-                }
-                try decompressor?.finish(body)
-            } catch let error as DecompressionError {
-                throw CorruptInput(message: "\(name): \(error)")
+            while !chunk.isEmpty {
+                try body(chunk)
+                let n = try readSome(fd, buffer.baseAddress!, buffer.count, name)
+                chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<n])
             }
         }
     }
+}
 
-    private func readSome(_ fd: Int32, _ into: UnsafeMutableRawPointer, _ count: Int, _ name: String) throws -> Int {
-        while true {
-            let n = read(fd, into, count)
-            if n >= 0 { return n }
-            if errno != EINTR { throw Failure(.ioError, "\(name): cannot read: \(errnoText())") }
-        }
+/// Reads up to `count` bytes from `fd`, retrying EINTR; 0 at the end of the input.
+func readSome(_ fd: Int32, _ into: UnsafeMutableRawPointer, _ count: Int, _ name: String) throws -> Int {
+    while true {
+        let n = read(fd, into, count)
+        if n >= 0 { return n }
+        if errno != EINTR { throw Failure(.ioError, "\(name): cannot read: \(errnoText())") }
     }
 }
 

@@ -60,6 +60,10 @@ struct ParsedHeader: Equatable {
         #expect(Self.parse("2298F5F619: to=<a@b>").format == .none)
     }
 
+    @Test func formatIndexesFollowAllCases() {
+        #expect(SyslogHeader.Format.allCases.enumerated().allSatisfy { $0.offset == $0.element.index })
+    }
+
     @Test func shortFullZoneWordsAndOffsets() {
         var clock = SyslogClock(fixedYear: nil, anchorYear: 2026, anchorMonth: 6, zoneOffset: { _ in 7200 })
         #expect(TimeTests.stamp(&clock, "Wed 2026-05-20 22:16:40 UTC") == "2026-05-20T22:16:40Z")

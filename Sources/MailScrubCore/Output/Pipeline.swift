@@ -163,7 +163,7 @@ public final class Pipeline {
     }
 
     private func count(_ b: UnsafeRawBufferPointer, _ header: SyslogHeader, format: Bool, understood: Bool = false) {
-        if format { formatCounts[SyslogHeader.Format.allCases.firstIndex(of: header.format)!] += 1 }
+        if format { formatCounts[header.format.index] += 1 }
         if understood {
             postfixLineCount += 1
         } else if let program = header.program {

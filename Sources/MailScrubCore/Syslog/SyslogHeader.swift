@@ -24,6 +24,19 @@ public struct SyslogHeader: Equatable, Sendable {
         case unstamped
         /// No header at all (a line without its syslog prefix, or not syslog).
         case none
+
+        /// Position in `allCases`, for counting without a dictionary (or an array per line).
+        var index: Int {
+            switch self {
+            case .bsd: 0
+            case .iso: 1
+            case .shortFull: 2
+            case .unix: 3
+            case .rfc5424: 4
+            case .unstamped: 5
+            case .none: 6
+            }
+        }
     }
 
     /// The timestamp as written, or nil when the line has none.
