@@ -217,6 +217,12 @@ import Testing
         #expect(warned.status == 0 && warned.stderr.contains("warning: 1 of 41 lines read are Postfix lines"))
         let empty = try run(Data())
         #expect(empty.status == 0 && empty.stderr.isEmpty && empty.stdout.isEmpty)
+        // Lines without their syslog prefix (a grep, a paste) are Postfix's all the same.
+        let pasted = "NOQUEUE: reject: RCPT from a[192.0.2.1]: 550 5.1.1 <ann@example.org>: no\n3F2A81C0D4: removed\n"
+        for mode in ["lines", "records"] {
+            let result = try run(Data(pasted.utf8), mode)
+            #expect(result.status == 0 && result.stderr.isEmpty, "\(mode): \(result.stderr)")
+        }
     }
 
     @Test func aCutArchiveFailsAfterProcessingWhatCameBefore() throws {

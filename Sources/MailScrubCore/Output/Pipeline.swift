@@ -67,7 +67,9 @@ public final class Pipeline {
     }
     private var formatCounts = [Int](repeating: 0, count: SyslogHeader.Format.allCases.count)
     private var journalLines = 0
-    /// Lines from Postfix: a `postfix…` syslog tag, or a queue id where the message starts.
+    /// Lines from Postfix: a syslog tag naming postfix (or postlog), a queue id or
+    /// `NOQUEUE` where a line without syslog prefix starts, or (records and events) a
+    /// line a Postfix parser understood.
     public private(set) var postfixLineCount = 0
 
     /// The log time of lines that carry none: the latest one seen, at first `now`.
@@ -167,8 +169,11 @@ public final class Pipeline {
         if understood {
             postfixLineCount += 1
         } else if let program = header.program {
-            if b.matches("postfix", at: program.lowerBound) { postfixLineCount += 1 }
-        } else if QueueID.prefix(b, at: header.messageStart) != nil {
+            // `postfix/smtpd`, `postfix-out/qmgr`, `/postfix-script`, `postlog`.
+            let tag = UnsafeRawBufferPointer(rebasing: b[program])
+            if tag.contains("postfix") || tag.matches("postlog", at: 0) { postfixLineCount += 1 }
+        } else if QueueID.prefix(b, at: header.messageStart) != nil || b.matches("NOQUEUE: ", at: header.messageStart) {
+            // A line without its syslog prefix, as a grep by queue id or a paste gives it.
             postfixLineCount += 1
         }
     }
