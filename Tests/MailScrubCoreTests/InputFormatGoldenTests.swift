@@ -72,4 +72,10 @@ import Testing
         #expect(!out.contains("ann@") && !out.contains("bob@") && !out.contains("192.0.2.1"))
         #expect(out.hasPrefix("{\"__REALTIME_TIMESTAMP\":null,\"MESSAGE\":\"x\"}\nMar  3 09:15:02 mx1 postfix/smtpd[1]: NOQUEUE"))
     }
+
+    @Test func anIdentifierNoSyslogTagCanHoldIsLeftOutNotGuessedFromTheMessage() {
+        let input = Array(#"{"SYSLOG_IDENTIFIER":"odd name","_HOSTNAME":"mx 1","MESSAGE":"foo: bar <ann@example.org>"}"#.utf8)
+        let out = String(decoding: TestSupport.run(input, mode: .lines), as: UTF8.self)
+        #expect(out.hasPrefix(#"{"__REALTIME_TIMESTAMP":null,"MESSAGE":"foo: bar <"#) && !out.contains("ann@"))
+    }
 }

@@ -9,6 +9,13 @@ public struct JournalEntry {
     /// `__REALTIME_TIMESTAMP`: microseconds since the epoch, when present, numeric and
     /// before the year 10000.
     public var realtime: Int64?
+    /// `realtime` as a log time; with microseconds when it has some.
+    public var time: LogTime? {
+        realtime.map { micros in
+            let fraction = Int32(micros % 1_000_000)
+            return LogTime(seconds: micros / 1_000_000, microseconds: fraction, hasFraction: fraction != 0)
+        }
+    }
     public var hostname: [UInt8] = []
     /// `SYSLOG_IDENTIFIER`, else `_COMM`.
     public var identifier: [UInt8] = []

@@ -57,6 +57,8 @@ public final class Pipeline {
     /// A journald entry as a syslog line, and its scrubbed form (lines mode).
     private var synthetic: [UInt8] = []
     private var scrubbed: [UInt8] = []
+    /// True when `synthetic` has a syslog tag (the entry's identifier was fit for one).
+    private var syntheticHasTag = false
 
     /// Lines by how they were written: each syslog header format, and `journal-json`.
     public var linesByFormat: [String: Int] {
@@ -183,13 +185,12 @@ public final class Pipeline {
     /// (spaces, odd bytes) is left out; the message is scrubbed all the same.
     private func synthesizeLine(stamped: Bool) {
         synthetic.removeAll(keepingCapacity: true)
-        if stamped, let realtime = journal.realtime {
-            let seconds = realtime >= 0 ? realtime / 1_000_000 : (realtime - 999_999) / 1_000_000
-            let micros = Int32(realtime - seconds * 1_000_000)
-            LogTime(seconds: seconds, microseconds: micros, hasFraction: micros != 0).appendRFC3339(to: &synthetic)
+        if stamped, let time = journal.time {
+            time.appendRFC3339(to: &synthetic)
             synthetic.append(ASCII.space)
         }
-        if !journal.identifier.isEmpty, journal.identifier.allSatisfy(SyslogHeader.isTagByte) {
+        syntheticHasTag = !journal.identifier.isEmpty && journal.identifier.allSatisfy(SyslogHeader.isTagByte)
+        if syntheticHasTag {
             if !journal.hostname.isEmpty, journal.hostname.allSatisfy(SyslogHeader.isHostByte) {
                 synthetic.append(contentsOf: journal.hostname)
                 synthetic.append(ASCII.space)
@@ -211,13 +212,8 @@ public final class Pipeline {
     /// identifier and message scrubbed as the syslog line they make; no other field.
     private func journalEntry(terminated: Bool) throws {
         synthesizeLine(stamped: false)
-        let time: LogTime
-        if let realtime = journal.realtime {
-            time = LogTime(seconds: realtime >= 0 ? realtime / 1_000_000 : (realtime - 999_999) / 1_000_000)
-            if time > latest { latest = time }
-        } else {
-            time = latest
-        }
+        let time = journal.time ?? latest
+        if time > latest { latest = time }
         let p = try keys.fixed ?? keys.pseudonymizer(for: time)
         scrubbed.removeAll(keepingCapacity: true)
         synthetic.withUnsafeBytes { scrubber.scrub($0, with: p, into: &scrubbed) }
@@ -232,7 +228,8 @@ public final class Pipeline {
             } else {
                 JSONWriter.appendNull(to: &output)
             }
-            let identified = !journal.identifier.isEmpty && header.program != nil
+            // Only a tag the entry gave: a message shaped like `word: text` is no identifier.
+            let identified = syntheticHasTag && header.program != nil
             if identified, let host = header.host {
                 JSONWriter.appendKey("_HOSTNAME", to: &output)
                 JSONWriter.appendString(b, host, to: &output)
