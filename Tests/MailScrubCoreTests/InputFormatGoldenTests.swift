@@ -10,6 +10,7 @@ import Testing
     static let formats = [
         "traditional.log", "pri.log", "rfc5424.log", "short-full.log", "short-iso.log", "short-iso-precise.log",
         "short-precise.log", "iso-space.log", "short-unix.log", "maillog-file.log", "journal.json", "journal-seq.json",
+        "journal-export.txt",
     ]
 
     static func input(_ name: String) throws -> [UInt8] {
@@ -77,5 +78,32 @@ import Testing
         let input = Array(#"{"SYSLOG_IDENTIFIER":"odd name","_HOSTNAME":"mx 1","MESSAGE":"foo: bar <ann@example.org>"}"#.utf8)
         let out = String(decoding: TestSupport.run(input, mode: .lines), as: UTF8.self)
         #expect(out.hasPrefix(#"{"__REALTIME_TIMESTAMP":null,"MESSAGE":"foo: bar <"#) && !out.contains("ann@"))
+    }
+
+    @Test func exportEntriesComeBackAsExportEntriesWithKnownFieldsOnly() throws {
+        let out = TestSupport.run(try Self.input("journal-export.txt"), mode: .lines)
+        if let problem = GoldenFile(url: Self.directory.appendingPathComponent("journal-export.lines.txt")).check(out) {
+            Issue.record(Comment(rawValue: problem))
+        }
+        let text = String(decoding: out, as: UTF8.self)
+        #expect(!text.contains("__CURSOR") && !text.contains("_BOOT_ID") && !text.contains("SYSLOG_TIMESTAMP"))
+        // Written back, it reads as entries again: as many records, each as delivered.
+        func statuses(_ records: [UInt8]) -> [Substring] {
+            String(decoding: records, as: UTF8.self).split(separator: "\n").map { $0.split(separator: "\"status\":").last!.prefix(10) }
+        }
+        #expect(statuses(TestSupport.run(out, mode: .records)) == statuses(TestSupport.run(try Self.input("traditional.log"), mode: .records)))
+    }
+
+    @Test func exportValuesInBinaryFormEntriesCutShortAndTextAfterAnEntry() {
+        var input = Array("__CURSOR=s=1\n__REALTIME_TIMESTAMP=1772529302000000\nSYSLOG_IDENTIFIER=postfix/cleanup\nMESSAGE\n".utf8)
+        let message = Array("3F2A81C0D4: warning: header Subject: two\nlines from a[192.0.2.1]; from=<ann@example.org> to=<bob@example.org>".utf8)
+        for k in 0..<8 { input.append(UInt8(truncatingIfNeeded: UInt64(message.count) >> (8 * UInt64(k)))) }
+        input += message + Array("\n\nMay 20 22:16:40 mx1 postfix/qmgr[9]: 3F2A81C0D4: removed\n".utf8)
+        input += Array("__CURSOR=s=2\nSYSLOG_IDENTIFIER=postfix/smtpd\nMESSAGE=NOQUEUE: reject: RCPT from a[192.0.2.9]: 550 <carl@example.org>: no".utf8)
+        let out = String(decoding: TestSupport.run(input, mode: .lines), as: UTF8.self)
+        for raw in ["ann@", "bob@", "carl@", "192.0.2", "two"] { #expect(!out.contains(raw), "\(raw): \(out)") }
+        #expect(out.contains("May 20 22:16:40 mx1 postfix/qmgr[9]: 3F2A81C0D4: removed\n"))
+        // The cut entry at the end of the input is written all the same.
+        #expect(out.hasSuffix("SYSLOG_IDENTIFIER=postfix/smtpd\nMESSAGE=NOQUEUE: reject: RCPT from a[\(out.split(separator: "[").last!.prefix(32))]: 550 <" + out.split(separator: "<").last!))
     }
 }

@@ -1,5 +1,6 @@
 /// The fields mailscrub reads from one journald entry as `journalctl -o json` (or
-/// `-o json-seq`) writes it: one JSON object per line.
+/// `-o json-seq`) writes it, one JSON object per line; `JournalExportReader` fills it
+/// from `-o export` too.
 ///
 /// Values are decoded: a string's escapes, or the array of numbers journald writes for
 /// a value that is not valid UTF-8 (a Latin-1 subject in `MESSAGE`). A field journald
@@ -49,10 +50,23 @@ public struct JournalEntry {
         return false
     }
 
-    private mutating func parse(_ b: UnsafeRawBufferPointer, from start: Int) -> Bool {
+    /// Forgets the fields of the last entry.
+    mutating func reset() {
         realtime = nil
         hasMessage = false
         for index in [1, 2, 3, 4, 5, 6, 7, 8] { clear(index) }
+    }
+
+    /// Keeps field `name` with `value` if it is one mailscrub reads (`-o export`).
+    mutating func set(_ name: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) {
+        guard let key = Self.key(Array(name)) else { return }
+        self.value.removeAll(keepingCapacity: true)
+        self.value.append(contentsOf: value)
+        store(key)
+    }
+
+    private mutating func parse(_ b: UnsafeRawBufferPointer, from start: Int) -> Bool {
+        reset()
         var i = start
         // json-seq puts an RS (0x1E) before each entry; a crash leaves NULs.
         while i < b.count, b[i] == 0x1E || b[i] == 0 || ASCII.isSpace(b[i]) { i += 1 }
@@ -92,7 +106,8 @@ public struct JournalEntry {
     }
 
     /// Fills in what journald leaves to other fields; always true.
-    private mutating func finish() -> Bool {
+    @discardableResult
+    mutating func finish() -> Bool {
         if identifier.isEmpty { identifier = comm }
         if pid.isEmpty { pid = processID }
         if !pid.allSatisfy(ASCII.isDigit) { pid.removeAll() }

@@ -54,6 +54,8 @@ public final class Pipeline {
     /// is text, so a journald export and a syslog file may even be concatenated.
     public var inputFormat = InputFormat.auto
     private var journal = JournalEntry()
+    private var export = JournalExportReader()
+    private var exportLines = 0
     /// A journald entry as a syslog line, and its scrubbed form (lines mode).
     private var synthetic: [UInt8] = []
     private var scrubbed: [UInt8] = []
@@ -65,6 +67,7 @@ public final class Pipeline {
         var counts: [String: Int] = [:]
         for (format, n) in zip(SyslogHeader.Format.allCases, formatCounts) where n > 0 { counts[format.rawValue] = n }
         if journalLines > 0 { counts[InputFormat.journalJSON.rawValue] = journalLines }
+        if exportLines > 0 { counts["journal-export"] = exportLines }
         return counts
     }
     private var formatCounts = [Int](repeating: 0, count: SyslogHeader.Format.allCases.count)
@@ -110,6 +113,10 @@ public final class Pipeline {
     /// without one) and hands all pending output to `sink`.
     public func finish(sink: (UnsafeRawBufferPointer) throws -> Void) throws {
         try splitter.finish { line in try handle(line, sink: sink) }
+        if export.finish() {
+            journal = export.entry
+            try journalRecord(terminated: true, asExport: true)
+        }
         try flush(sink: sink)
     }
 
@@ -126,19 +133,41 @@ public final class Pipeline {
         if line.bytes.contains(byte: 0) { linesWithNUL += 1 }
         if countsDamagedLines { countInvalidUTF8(line.bytes) }
         let before = output.count
-        if inputFormat != .syslog, inputFormat != .rfc5424, line.bytes.contains(byte: ASCII.leftBrace),
-           journal.parse(line.bytes) {
-            journalLines += 1
-            if mode == .lines {
-                try journalEntry(terminated: line.terminated)
-            } else {
-                synthesizeLine(stamped: true)
-                try synthetic.withUnsafeBytes { try text($0, terminated: line.terminated, counted: false) }
-            }
-        } else {
-            try text(line.bytes, terminated: line.terminated, counted: true)
-        }
+        try route(line)
         if output.count >= Self.blockSize || (flushEachLine && output.count > before) { try flush(sink: sink) }
+    }
+
+    /// A line of a journald export entry, a journald JSON entry, or syslog text.
+    private func route(_ line: Line) throws {
+        if inputFormat != .syslog, inputFormat != .rfc5424 {
+            switch export.read(line.bytes) {
+            case .text:
+                break
+            case .field:
+                exportLines += 1
+                return
+            case .entry:
+                exportLines += 1
+                journal = export.entry
+                return try journalRecord(terminated: true, asExport: true)
+            case .entryThenText:
+                journal = export.entry
+                try journalRecord(terminated: true, asExport: true)
+            }
+            if line.bytes.contains(byte: ASCII.leftBrace), journal.parse(line.bytes) {
+                journalLines += 1
+                return try journalRecord(terminated: line.terminated, asExport: false)
+            }
+        }
+        try text(line.bytes, terminated: line.terminated, counted: true)
+    }
+
+    /// The journald entry in `journal`: written back (lines mode), or read as the syslog
+    /// line it makes.
+    private func journalRecord(terminated: Bool, asExport: Bool) throws {
+        if mode == .lines { return try journalEntry(terminated: terminated, asExport: asExport) }
+        synthesizeLine(stamped: true)
+        try synthetic.withUnsafeBytes { try text($0, terminated: terminated, counted: false) }
     }
 
     /// One line of syslog text (or a journald entry written as one).
@@ -207,58 +236,88 @@ public final class Pipeline {
         synthetic.append(contentsOf: journal.message)
     }
 
-    /// Lines mode for a journald entry: the entry again, as JSON with the fields
-    /// mailscrub knows (`__REALTIME_TIMESTAMP` first, as `verify` expects), host,
-    /// identifier and message scrubbed as the syslog line they make; no other field.
-    private func journalEntry(terminated: Bool) throws {
+    /// Lines mode for a journald entry: the entry again, in the form it came in (JSON, or
+    /// `-o export`), with the fields mailscrub knows (`__REALTIME_TIMESTAMP` first, as
+    /// `verify` expects of JSON), host, identifier and message scrubbed as the syslog
+    /// line they make; no other field.
+    private func journalEntry(terminated: Bool, asExport: Bool) throws {
         synthesizeLine(stamped: false)
         let time = journal.time ?? latest
         if time > latest { latest = time }
         let p = try keys.fixed ?? keys.pseudonymizer(for: time)
         scrubbed.removeAll(keepingCapacity: true)
         synthetic.withUnsafeBytes { scrubber.scrub($0, with: p, into: &scrubbed) }
+        synthetic.withUnsafeBytes { count($0, SyslogHeader.parse($0), format: false) }
         scrubbed.withUnsafeBytes { b in
             let header = SyslogHeader.parse(b)
-            synthetic.withUnsafeBytes { count($0, SyslogHeader.parse($0), format: false) }
-            output.append(contentsOf: "{\"__REALTIME_TIMESTAMP\":".utf8)
-            if let realtime = journal.realtime {
-                output.append(ASCII.quote)
-                JSONWriter.appendInteger(Int(realtime), to: &output)
-                output.append(ASCII.quote)
-            } else {
-                JSONWriter.appendNull(to: &output)
-            }
             // Only a tag the entry gave: a message shaped like `word: text` is no identifier.
             let identified = syntheticHasTag && header.program != nil
-            if identified, let host = header.host {
-                JSONWriter.appendKey("_HOSTNAME", to: &output)
-                JSONWriter.appendString(b, host, to: &output)
+            var realtime: [UInt8] = []
+            if let micros = journal.realtime { JSONWriter.appendInteger(Int(micros), to: &realtime) }
+            realtime.withUnsafeBytes { stamp in
+                func field(_ name: StaticString, _ v: UnsafeRawBufferPointer, _ range: Range<Int>?) {
+                    guard let range else { return }
+                    if asExport {
+                        Self.appendExportField(name, UnsafeRawBufferPointer(rebasing: v[range]), to: &output)
+                    } else {
+                        JSONWriter.appendKey(name, to: &output)
+                        JSONWriter.appendString(v, range, to: &output)
+                    }
+                }
+                if asExport {
+                    field("__REALTIME_TIMESTAMP", stamp, journal.realtime == nil ? nil : 0..<stamp.count)
+                } else {
+                    output.append(ASCII.leftBrace)
+                    JSONWriter.appendKey("__REALTIME_TIMESTAMP", first: true, to: &output)
+                    if journal.realtime != nil { JSONWriter.appendString(stamp, 0..<stamp.count, to: &output) } else { JSONWriter.appendNull(to: &output) }
+                }
+                field("_HOSTNAME", b, identified ? header.host : nil)
+                field("SYSLOG_IDENTIFIER", b, identified ? header.program : nil)
+                field("_PID", b, identified ? header.pid : nil)
+                journal.priority.withUnsafeBytes { field("PRIORITY", $0, journal.priority.isEmpty ? nil : 0..<$0.count) }
+                journal.facility.withUnsafeBytes { field("SYSLOG_FACILITY", $0, journal.facility.isEmpty ? nil : 0..<$0.count) }
+                if journal.hasMessage {
+                    field("MESSAGE", b, (identified ? header.messageStart : 0)..<b.count)
+                } else if !asExport {
+                    JSONWriter.appendKey("MESSAGE", to: &output)
+                    JSONWriter.appendNull(to: &output)
+                }
             }
-            if identified, let program = header.program {
-                JSONWriter.appendKey("SYSLOG_IDENTIFIER", to: &output)
-                JSONWriter.appendString(b, program, to: &output)
-            }
-            if identified, let pid = header.pid {
-                JSONWriter.appendKey("_PID", to: &output)
-                JSONWriter.appendString(b, pid, to: &output)
-            }
-            if !journal.priority.isEmpty {
-                JSONWriter.appendKey("PRIORITY", to: &output)
-                JSONWriter.appendString(journal.priority, to: &output)
-            }
-            if !journal.facility.isEmpty {
-                JSONWriter.appendKey("SYSLOG_FACILITY", to: &output)
-                JSONWriter.appendString(journal.facility, to: &output)
-            }
-            JSONWriter.appendKey("MESSAGE", to: &output)
-            if journal.hasMessage {
-                JSONWriter.appendString(b, (identified ? header.messageStart : 0)..<b.count, to: &output)
+            if asExport {
+                output.append(ASCII.newline)
             } else {
-                JSONWriter.appendNull(to: &output)
+                output.append(ASCII.rightBrace)
+                if terminated { output.append(ASCII.newline) }
             }
-            output.append(ASCII.rightBrace)
-            if terminated { output.append(ASCII.newline) }
         }
+    }
+
+    /// `NAME=value` and a line break; a value holding control characters or bytes that
+    /// are not UTF-8 in journald's binary form (`NAME`, line break, 64-bit little-endian
+    /// length, value, line break).
+    private static func appendExportField(_ name: StaticString, _ value: UnsafeRawBufferPointer, to out: inout [UInt8]) {
+        out.append(contentsOf: UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        var plain = true
+        var i = 0
+        while plain, i < value.count {
+            if value[i] < 0x20 && value[i] != ASCII.tab {
+                plain = false
+            } else if value[i] < 0x80 {
+                i += 1
+            } else if let length = UTF8Sequence.length(value, at: i, end: value.count) {
+                i += length
+            } else {
+                plain = false
+            }
+        }
+        if !plain {
+            out.append(ASCII.newline)
+            for k in 0..<8 { out.append(UInt8(truncatingIfNeeded: UInt64(value.count) >> (8 * UInt64(k)))) }
+        } else {
+            out.append(ASCII.equals)
+        }
+        out.append(contentsOf: value)
+        out.append(ASCII.newline)
     }
 
     private func countInvalidUTF8(_ b: UnsafeRawBufferPointer) {
