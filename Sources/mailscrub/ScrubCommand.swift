@@ -22,7 +22,7 @@ struct ScrubCommand: ParsableCommand {
     @Option(help: "Output: 'records' (one NDJSON object per delivery), 'events' (one per line) or 'lines' (the log, scrubbed).")
     var emit: Pipeline.Mode = .records
 
-    @Option(help: "How input is framed: 'auto' (a line that reads as a journald JSON entry is one, any other is syslog text), 'journal-json' (the same), or 'syslog' (every line is text; 'rfc5424' is the same: each line's header, RFC 3164, RFC 5424, RFC 3339 or journalctl short-*, is recognized by itself).")
+    @Option(help: "How input is framed: 'auto' (a line that reads as a journald entry, JSON or export, is one; any other is syslog text), 'journal-json' (the same), or 'syslog' (every line is text; 'rfc5424' is the same: each line's header, RFC 3164, RFC 5424, RFC 3339 or journalctl short-*, is recognized by itself).")
     var inputFormat: InputFormat = .auto
 
     @Option(help: "Year of the first traditional syslog stamp (default: inferred from today or each file's modification time).")

@@ -1,7 +1,8 @@
 /// How input is framed (`--input-format`).
 public enum InputFormat: String, CaseIterable, Sendable {
     /// Line by line: a line that opens with `{` (or json-seq's RS) and reads as a
-    /// journald entry is one, any other line is syslog text.
+    /// journald entry is one, `__CURSOR=…` opens an `-o export` entry, any other line
+    /// is syslog text.
     case auto
     /// Syslog text, one line per message, whatever its header (RFC 3164, RFC 5424,
     /// RFC 3339, journalctl `short-*`, Postfix's `maillog_file`): the header of each
