@@ -375,4 +375,14 @@ import Testing
         let log = String(repeating: "\0", count: 700) + entry + "\n" + entry.dropLast(3) + "\n"
         try Self.expectClean(log, hiding: ["qz"])
     }
+
+    /// fuzz-lines: a dovecot `lmtp(` cut by a NUL run took the user up to the first comma
+    /// of the next line, a header_checks line, whose claim it overlapped: the display
+    /// name `Roe, QZ 33` kept its second half.
+    @Test func aDovecotUserCutByANULRunEndsThere() throws {
+        let log = "\0lmtp(3210" + String(repeating: "\0", count: 561)
+            + #"B2C3D4E5F6: info: header To: "Roe, qz 33"ccc <"qz>l34=x, relay=y"@example.org>, "Roe, qz 36"cc, "#
+            + #"<"qz l37, status=sent"@qzd38.example.org> from local; from=<a@example.org> to=<b@example.org>"# + "\r\n"
+        try Self.expectClean(log, hiding: ["qz"])
+    }
 }

@@ -123,8 +123,10 @@ public final class LineScrubber {
     private func dovecotUsers(_ b: UnsafeRawBufferPointer, from start: Int) {
         var i = start
         while let open = b.firstIndex(of: ASCII.leftParen, from: i, to: b.count) {
-            // A line cut inside the parentheses: the user runs to its end.
-            let close = b.firstIndex(of: ASCII.rightParen, from: open + 1, to: b.count) ?? b.count
+            // A line cut inside the parentheses: the user runs to its end, or to a NUL run
+            // (what follows a crash's NULs is another line, as for quotes and brackets).
+            let lineEnd = b.firstIndex(of: 0, from: open + 1, to: b.count) ?? b.count
+            let close = b.firstIndex(of: ASCII.rightParen, from: open + 1, to: lineEnd) ?? lineEnd
             i = close + 1
             guard open > start, ASCII.isAlpha(b[open - 1]) || b[open - 1] == ASCII.hyphen else { continue }
             var elementStart = open + 1
@@ -190,9 +192,14 @@ public final class LineScrubber {
             }
             claims[j] = item
         }
+        // A claim that starts inside the one before keeps what reaches past it: dropping
+        // it whole would hand that text to the generic scan, which knows no display name
+        // or subject. Every kind replaces whatever span it is given.
         var kept = 1
-        for i in 1..<claims.count where claims[i].range.lowerBound >= claims[kept - 1].range.upperBound {
-            claims[kept] = claims[i]
+        for i in 1..<claims.count where claims[i].range.upperBound > claims[kept - 1].range.upperBound {
+            var claim = claims[i]
+            claim.range = max(claim.range.lowerBound, claims[kept - 1].range.upperBound)..<claim.range.upperBound
+            claims[kept] = claim
             kept += 1
         }
         claims.removeSubrange(kept...)
