@@ -385,4 +385,18 @@ import Testing
             + #"<"qz l37, status=sent"@qzd38.example.org> from local; from=<a@example.org> to=<b@example.org>"# + "\r\n"
         try Self.expectClean(log, hiding: ["qz"])
     }
+
+    /// fuzz-events: a status text cut by the line-length cap right after a dot
+    /// (`status=sent \xC3(QZd6.`) was no bare domain (a domain does not end in a dot), so
+    /// the start of the domain passed. A cut text of name bytes is hashed as a domain.
+    @Test func aStatusTextDomainCutAfterADotOrLabelIsReplaced() throws {
+        var log: [UInt8] = Array("=\"".utf8) + [0xF4, 0xF6, 0xFC] + [UInt8](repeating: 0, count: 4001)
+        log += Array("4C1E2A0F31: to=<>, relay=none, delay=0.1, delays=0/0/0/0.1, dsn=2.0.0, status=sent ".utf8) + [0xC3]
+        let lines = [log + Array("(qzd6.".utf8), log + Array("(qzd7".utf8), log + Array("(mail.qzd8.exam".utf8)]
+        for line in lines {
+            for (label, output) in try Self.outputs(line + [0x0A], modes: [.lines, .events]) {
+                #expect(!String(decoding: output, as: UTF8.self).lowercased().contains("qz"), "\(label)")
+            }
+        }
+    }
 }

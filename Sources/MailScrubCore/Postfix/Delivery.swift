@@ -94,6 +94,20 @@ enum Delivery {
         return dot && letter
     }
 
+    /// Whether `range`, a status text cut by the end of its line, may be the start of a
+    /// domain: name bytes only, a letter among them. A cut may fall after a dot or before
+    /// the first one (`(mail.examp`, `(mail.`, `(mail`), so neither is required.
+    static func isCutDomain(_ b: UnsafeRawBufferPointer, _ range: Range<Int>) -> Bool {
+        guard !range.isEmpty, b[range.lowerBound] != ASCII.dot else { return false }
+        var letter = false
+        for i in range {
+            let c = b[i]
+            guard c < 0x80, ASCII.domainTable[Int(c)] else { return false }
+            if ASCII.isAlpha(c) { letter = true }
+        }
+        return letter
+    }
+
     /// Whether `status=WORD ` stands right before `open` (spaces or junk bytes between).
     static func followsStatus(_ b: UnsafeRawBufferPointer, _ open: Int) -> Bool {
         var i = open

@@ -62,7 +62,8 @@ public final class LineScrubber {
             let text = open + 1..<(closed ? textEnd - 1 : textEnd)
             if let daemon = header.daemon(in: line), line.matchesWhole("discard", daemon) {
                 claims.append(Claim(range: text, kind: .domain))
-            } else if Delivery.isBareDomain(line, text), Delivery.followsStatus(line, open) {
+            } else if closed ? Delivery.isBareDomain(line, text) : Delivery.isCutDomain(line, text),
+                      Delivery.followsStatus(line, open) {
                 claims.append(Claim(range: text, kind: .domain))
             }
         }
