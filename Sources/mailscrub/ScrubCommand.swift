@@ -182,12 +182,12 @@ struct ScrubCommand: ParsableCommand {
         let cause: String
         if pipeline.linesWithNUL * 4 > total {
             cause = "the input looks binary: an archive mailscrub does not read (it reads gzip, xz, zstd and bzip2), or not a log"
-        } else if let journal = formats[InputFormat.journalJSON.rawValue], journal * 2 > total {
+        } else if (formats[InputFormat.journalJSON.rawValue] ?? 0) + (formats["journal-export"] ?? 0) > total / 2 {
             cause = "the journal entries come from other programs: select Postfix's (journalctl -u 'postfix*')"
         } else if unframed * 2 > total {
             cause = "most lines have no syslog header: another log format? (see --input-format and README, Where your logs are)"
         } else {
-            cause = "the syslog lines come from other programs: is this the mail log? (a syslog_name not starting with 'postfix' is not counted)"
+            cause = "the syslog lines come from other programs: is this the mail log? (a syslog_name without 'postfix' in it is not counted)"
         }
         return "\(pipeline.postfixLineCount) of \(total) lines read are Postfix lines; \(cause)"
     }
