@@ -202,6 +202,7 @@ final class EventEncoder {
         scratch.removeAll(keepingCapacity: true)
         if whole {
             scrubber.scrub(b, with: p, into: &scratch)
+            VerifierRepair.repairForJSON(&scratch, from: 0, with: p)
         } else {
             GenericScan.rewriteVerified(b, range, with: p, into: &scratch)
         }

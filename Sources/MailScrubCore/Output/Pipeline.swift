@@ -247,6 +247,7 @@ public final class Pipeline {
         let p = try keys.fixed ?? keys.pseudonymizer(for: time)
         scrubbed.removeAll(keepingCapacity: true)
         synthetic.withUnsafeBytes { scrubber.scrub($0, with: p, into: &scrubbed) }
+        if !asExport { VerifierRepair.repairForJSON(&scrubbed, from: 0, with: p) }
         synthetic.withUnsafeBytes { count($0, SyslogHeader.parse($0), format: false) }
         scrubbed.withUnsafeBytes { b in
             let header = SyslogHeader.parse(b)

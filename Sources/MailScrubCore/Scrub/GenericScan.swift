@@ -37,7 +37,8 @@ enum GenericScan {
     static func rewriteVerified(_ b: UnsafeRawBufferPointer, _ range: Range<Int>, with p: Pseudonymizer, into out: inout [UInt8]) {
         let start = out.count
         rewrite(b, range, with: p, into: &out)
-        VerifierRepair.repair(&out, from: start, with: p)
+        // Such spans go into JSON strings (records, events).
+        VerifierRepair.repairForJSON(&out, from: start, with: p)
     }
 
     /// Copies `range` of `b` to `out`, replacing sensitive tokens.

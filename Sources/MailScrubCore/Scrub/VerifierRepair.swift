@@ -4,6 +4,45 @@
 /// message-id or an IP address; this makes "whatever verify flags was replaced" hold by
 /// construction, also where junk bytes glue a pseudonym to its neighbours.
 enum VerifierRepair {
+    /// `repair` for text bound for a JSON string: bytes that are not UTF-8 become U+FFFD
+    /// first, as `JSONWriter` will write them, so the text repaired is the text `verify`
+    /// decodes (`\xE0` and U+FFFD end a domain differently).
+    static func repairForJSON(_ out: inout [UInt8], from start: Int, with p: Pseudonymizer) {
+        var valid = true
+        out.withUnsafeBytes { b in
+            var i = start
+            while valid, i < b.count {
+                if b[i] < 0x80 {
+                    i += 1
+                } else if let length = UTF8Sequence.length(b, at: i, end: b.count) {
+                    i += length
+                } else {
+                    valid = false
+                }
+            }
+        }
+        if !valid {
+            let text = Array(out[start...])
+            out.removeSubrange(start...)
+            text.withUnsafeBytes { b in
+                var i = 0
+                while i < b.count {
+                    if b[i] < 0x80 {
+                        out.append(b[i])
+                        i += 1
+                    } else if let length = UTF8Sequence.length(b, at: i, end: b.count) {
+                        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[i..<i + length]))
+                        i += length
+                    } else {
+                        out.append(contentsOf: [0xEF, 0xBF, 0xBD])
+                        i += 1
+                    }
+                }
+            }
+        }
+        repair(&out, from: start, with: p)
+    }
+
     /// Repairs `out[start...]`, written with `p`.
     static func repair(_ out: inout [UInt8], from start: Int, with p: Pseudonymizer) {
         let verifier = OutputVerifier(hashBytes: p.options.hashBytes)
