@@ -20,7 +20,7 @@ struct JournalExportReader {
     }
 
     private(set) var entry = JournalEntry()
-    private(set) var inEntry = false
+    private var inEntry = false
     /// The name of a binary field whose value is being read, and the bytes read so far
     /// (length and value, with the line breaks the line splitter took out).
     private var binaryName: [UInt8]?
