@@ -29,10 +29,9 @@ enum Delivery {
             } else if b.matchesWhole("delay", key) {
                 event.delay = value
             } else if b.matchesWhole("delays", key) {
-                // Written as they are by events and records: only numbers and `/` pass.
-                if !value.isEmpty, value.allSatisfy({ ASCII.isDigit(b[$0]) || b[$0] == ASCII.dot || b[$0] == ASCII.slash }) {
-                    event.delays = value
-                }
+                // Written as they are by events and records: only `a/b/c/d`, four numbers
+                // with at most one dot each, passes (`10.0.5.00` would read as an address).
+                if isDelays(b, value) { event.delays = value }
             } else if b.matchesWhole("dsn", key) {
                 if isDSN(b, value) { event.dsn = value }
             }
@@ -106,6 +105,18 @@ enum Delivery {
             if ASCII.isAlpha(c) { letter = true }
         }
         return letter
+    }
+
+    /// `a/b/c/d`: four numbers (digits, at most one dot between digits), as Postfix logs delays.
+    static func isDelays(_ b: UnsafeRawBufferPointer, _ range: Range<Int>) -> Bool {
+        var parts = 0
+        var start = range.lowerBound
+        for i in range.lowerBound...range.upperBound where i == range.upperBound || b[i] == ASCII.slash {
+            guard JSONWriter.isNumber(b, start..<i), b[start] != ASCII.hyphen else { return false }
+            parts += 1
+            start = i + 1
+        }
+        return parts == 4
     }
 
     /// Whether `status=WORD ` stands right before `open` (spaces or junk bytes between).
