@@ -165,4 +165,19 @@ enum UTF8Sequence {
         for k in 1..<length where b[i + k] & 0xC0 != 0x80 { return nil }
         return length
     }
+
+    /// Whether `b` from `start` on is well-formed UTF-8.
+    static func isValid(_ b: UnsafeRawBufferPointer, from start: Int = 0) -> Bool {
+        var i = start
+        while i < b.count {
+            if b[i] < 0x80 {
+                i += 1
+            } else if let length = length(b, at: i, end: b.count) {
+                i += length
+            } else {
+                return false
+            }
+        }
+        return true
+    }
 }

@@ -298,19 +298,7 @@ public final class Pipeline {
     /// length, value, line break).
     private static func appendExportField(_ name: StaticString, _ value: UnsafeRawBufferPointer, to out: inout [UInt8]) {
         out.append(contentsOf: UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
-        var plain = true
-        var i = 0
-        while plain, i < value.count {
-            if value[i] < 0x20 && value[i] != ASCII.tab {
-                plain = false
-            } else if value[i] < 0x80 {
-                i += 1
-            } else if let length = UTF8Sequence.length(value, at: i, end: value.count) {
-                i += length
-            } else {
-                plain = false
-            }
-        }
+        let plain = !value.contains(where: { $0 < 0x20 && $0 != ASCII.tab }) && UTF8Sequence.isValid(value)
         if !plain {
             out.append(ASCII.newline)
             for k in 0..<8 { out.append(UInt8(truncatingIfNeeded: UInt64(value.count) >> (8 * UInt64(k)))) }
@@ -322,17 +310,7 @@ public final class Pipeline {
     }
 
     private func countInvalidUTF8(_ b: UnsafeRawBufferPointer) {
-        var i = 0
-        while i < b.count {
-            if b[i] < 0x80 {
-                i += 1
-            } else if let length = UTF8Sequence.length(b, at: i, end: b.count) {
-                i += length
-            } else {
-                linesWithInvalidUTF8 += 1
-                return
-            }
-        }
+        if !UTF8Sequence.isValid(b) { linesWithInvalidUTF8 += 1 }
     }
 
     /// The time a line's key is chosen by: its own stamp, else the latest seen.

@@ -8,20 +8,7 @@ enum VerifierRepair {
     /// first, as `JSONWriter` will write them, so the text repaired is the text `verify`
     /// decodes (`\xE0` and U+FFFD end a domain differently).
     static func repairForJSON(_ out: inout [UInt8], from start: Int, with p: Pseudonymizer) {
-        var valid = true
-        out.withUnsafeBytes { b in
-            var i = start
-            while valid, i < b.count {
-                if b[i] < 0x80 {
-                    i += 1
-                } else if let length = UTF8Sequence.length(b, at: i, end: b.count) {
-                    i += length
-                } else {
-                    valid = false
-                }
-            }
-        }
-        if !valid {
+        if !out.withUnsafeBytes({ UTF8Sequence.isValid($0, from: start) }) {
             let text = Array(out[start...])
             out.removeSubrange(start...)
             text.withUnsafeBytes { b in
