@@ -73,6 +73,21 @@ enum ASCII {
         }
         return String(decoding: out, as: UTF8.self)
     }
+
+    /// The whole number written in `range` (digits only), or nil when it is empty, holds
+    /// anything else or does not fit an `Int`.
+    static func decimal(_ b: UnsafeRawBufferPointer, _ range: Range<Int>) -> Int? {
+        guard !range.isEmpty else { return nil }
+        var n = 0
+        for i in range {
+            guard isDigit(b[i]) else { return nil }
+            let (times10, o1) = n.multipliedReportingOverflow(by: 10)
+            let (sum, o2) = times10.addingReportingOverflow(Int(b[i] - 0x30))
+            if o1 || o2 { return nil }
+            n = sum
+        }
+        return n
+    }
 }
 
 extension UnsafeRawBufferPointer {

@@ -113,7 +113,7 @@ struct DeliveryRecord {
         func number(_ field: StaticString, _ value: [UInt8]?, size: Bool = false) {
             guard key(field) else { return }
             guard let value else { return JSONWriter.appendNull(to: &out) }
-            if size, sizes == .log2, let n = Int(String(decoding: value, as: UTF8.self)) {
+            if size, sizes == .log2, let n = value.withUnsafeBytes({ ASCII.decimal($0, 0..<$0.count) }) {
                 JSONWriter.appendInteger(Coarsening.log2Bucket(n), to: &out)
             } else {
                 value.withUnsafeBytes { JSONWriter.appendNumber($0, 0..<$0.count, to: &out) }

@@ -1,8 +1,10 @@
-/// Writes one parsed line as one JSON object for `--emit events`: `time`, `host`,
-/// `program`, `pid`, `queue_id`, `event` (a `PostfixEvent.Kind` name) and the event's
-/// fields, every address, message-id, IP and header value pseudonymized as in records.
-/// A line no parser recognised becomes `{"event":"unrecognized","text":…}` holding the
-/// fail-closed `lines` form of the whole line.
+/// Writes one parsed line as one JSON object for `--emit events` (schema
+/// `mailscrub.event/1`): `schema`, `key_id`, `time`, `host`, `program`, `pid`,
+/// `queue_id`, `event` (a `PostfixEvent.Kind` name) and the event's fields. A field
+/// that records also have is written as records write it (bare message-id pseudonyms,
+/// decoded senders, `delays` as numbers, lowercased status) and is left out where the
+/// policy drops that record field. A line no parser recognised becomes
+/// `{…,"event":"unrecognized","text":…}` holding the fail-closed `lines` form of the line.
 final class EventEncoder {
     /// The pseudonymizer of the line being encoded (lines may fall in different epochs).
     private var current: Pseudonymizer?
@@ -19,7 +21,11 @@ final class EventEncoder {
     func encode(_ b: UnsafeRawBufferPointer, _ e: PostfixEvent, time: LogTime?, with pseudonymizer: Pseudonymizer, into out: inout [UInt8]) {
         current = pseudonymizer
         out.append(0x7B)
-        JSONWriter.appendKey("time", first: true, to: &out)
+        JSONWriter.appendKey("schema", first: true, to: &out)
+        JSONWriter.appendPlainString(Self.schema, to: &out)
+        JSONWriter.appendKey("key_id", to: &out)
+        JSONWriter.appendPlainString(Array(p.keyID.utf8), to: &out)
+        JSONWriter.appendKey("time", to: &out)
         if let time {
             out.append(ASCII.quote)
             Coarsening.time(time, p.policy.timePrecision).appendRFC3339(to: &out)
@@ -29,7 +35,7 @@ final class EventEncoder {
         }
         // Host and program are kept, but an IP address in them (a host logged by address,
         // a multi-instance `postfix-10.0.0.1/smtp`) is hashed like any other.
-        optionalScrubbed("host", b, e.header.host, &out)
+        if wants("host") { optionalScrubbed("host", b, e.header.host, &out) }
         optionalScrubbed("program", b, e.header.program, &out)
         JSONWriter.appendKey("pid", to: &out)
         JSONWriter.appendNumber(b, e.header.pid, to: &out)
@@ -44,19 +50,23 @@ final class EventEncoder {
         case .client:
             client(b, e, &out)
             address("sasl_username", b, e.saslUsername, &out)
-            raw("orig_queue_id", b, e.origQueueID, &out)
+            raw("previous_queue_id", b, e.origQueueID, &out)
         case .pickup:
             JSONWriter.appendKey("uid", to: &out)
             JSONWriter.appendNumber(b, e.uid, to: &out)
-            address("sender", b, e.sender, &out)
+            sender(b, e.sender, recipients: [], &out)
         case .messageID, .resentMessageID:
-            JSONWriter.appendKey("message_id", to: &out)
-            if let id = e.messageID, !b.trimmingSpaces(id).isEmpty {
-                scratch.removeAll(keepingCapacity: true)
-                HeaderValueRewriter.appendMessageIDValue(b, id, with: p, into: &scratch)
-                JSONWriter.appendString(scratch, to: &out)
-            } else {
-                JSONWriter.appendNull(to: &out)
+            // As records hold it: the pseudonym of what is inside `<…>`, no brackets.
+            let field: StaticString = e.kind == .messageID ? "message_id" : "resent_message_id"
+            if wants(field) {
+                JSONWriter.appendKey(field, to: &out)
+                if let raw = e.messageID, let value = HeaderValueRewriter.messageIDValue(b, raw), !value.id.isEmpty {
+                    scratch.removeAll(keepingCapacity: true)
+                    p.appendHash(.messageID, of: UnsafeRawBufferPointer(rebasing: b[value.id]), to: &scratch)
+                    JSONWriter.appendPlainString(scratch, to: &out)
+                } else {
+                    JSONWriter.appendNull(to: &out)
+                }
             }
         case .header:
             raw("action", b, e.action, &out)
@@ -69,27 +79,42 @@ final class EventEncoder {
             } else {
                 JSONWriter.appendNull(to: &out)
             }
-            address("sender", b, e.sender, &out)
+            sender(b, e.sender, recipients: [e.recipient], &out)
             address("recipient", b, e.recipient, &out)
         case .queued:
-            address("sender", b, e.sender, &out)
-            JSONWriter.appendKey("size", to: &out)
-            if p.policy.sizes == .log2, let size = e.size, let n = Int(String(decoding: UnsafeRawBufferPointer(rebasing: b[size]), as: UTF8.self)) {
-                JSONWriter.appendInteger(Coarsening.log2Bucket(n), to: &out)
-            } else {
-                JSONWriter.appendNumber(b, e.size, to: &out)
+            sender(b, e.sender, recipients: [], &out)
+            if wants("message_size") {
+                JSONWriter.appendKey("message_size", to: &out)
+                if p.policy.sizes == .log2, let size = e.size, let n = ASCII.decimal(b, size) {
+                    JSONWriter.appendInteger(Coarsening.log2Bucket(n), to: &out)
+                } else {
+                    JSONWriter.appendNumber(b, e.size, to: &out)
+                }
             }
-            JSONWriter.appendKey("nrcpt", to: &out)
-            JSONWriter.appendNumber(b, e.nrcpt, to: &out)
+            number("nrcpt", b, e.nrcpt, &out)
         case .delivery:
             address("recipient", b, e.recipient, &out)
             address("orig_recipient", b, e.origRecipient, &out)
             hostAndAddress("relay", b, e.relay, &out)
-            JSONWriter.appendKey("delay", to: &out)
-            JSONWriter.appendNumber(b, e.delay, to: &out)
-            raw("delays", b, e.delays, &out)
+            number("delay", b, e.delay, &out)
+            if wants("delays") {
+                JSONWriter.appendKey("delays", to: &out)
+                if let delays = e.delays {
+                    out.append(ASCII.leftBracket)
+                    var start = delays.lowerBound
+                    while start <= delays.upperBound {
+                        let end = b.firstIndex(of: ASCII.slash, from: start, to: delays.upperBound) ?? delays.upperBound
+                        if start > delays.lowerBound { out.append(ASCII.comma) }
+                        JSONWriter.appendNumber(b, start..<end, to: &out)
+                        start = end + 1
+                    }
+                    out.append(ASCII.rightBracket)
+                } else {
+                    JSONWriter.appendNull(to: &out)
+                }
+            }
             raw("dsn", b, e.dsn, &out)
-            raw("status", b, e.status, &out)
+            status(b, e.status, &out)
             if let nexthop = e.nexthop, p.policy.statusText != .drop {
                 JSONWriter.appendKey("text", to: &out)
                 scratch.removeAll(keepingCapacity: true)
@@ -100,8 +125,8 @@ final class EventEncoder {
             }
             raw("next_queue_id", b, e.otherQueueID, &out)
         case .expired:
-            address("sender", b, e.sender, &out)
-            raw("status", b, e.status, &out)
+            sender(b, e.sender, recipients: [], &out)
+            status(b, e.status, &out)
         case .removed:
             break
         case .notification:
@@ -110,26 +135,73 @@ final class EventEncoder {
         case .reject:
             raw("action", b, e.action, &out)
             client(b, e, &out)
-            address("sender", b, e.sender, &out)
+            sender(b, e.sender, recipients: [e.recipient], &out)
             address("recipient", b, e.recipient, &out)
             if let text = e.text {
                 self.text(b, text, &out)
-                JSONWriter.appendKey("reject_reason", to: &out)
-                JSONWriter.appendString(Array(RejectReason.classify(b, text).utf8), to: &out)
+                if wants("reject_reason") {
+                    JSONWriter.appendKey("reject_reason", to: &out)
+                    JSONWriter.appendString(Array(RejectReason.classify(b, text).utf8), to: &out)
+                }
             }
         case .contentFilter:
-            JSONWriter.appendKey("spam_score", to: &out)
-            JSONWriter.appendNumber(b, e.spamScore, to: &out)
+            number("spam_score", b, e.spamScore, &out)
             raw("next_queue_id", b, e.otherQueueID, &out)
         }
         out.append(0x7D)
         out.append(ASCII.newline)
     }
 
+    static let schema = Array("mailscrub.event/1".utf8)
+
+    /// False for a field the policy drops from records (events leave it out the same way).
+    private func wants(_ field: StaticString) -> Bool {
+        p.policy.droppedFieldMask == 0 || !p.policy.drops(field)
+    }
+
     /// A field copied as it is (queue ids, status words, hostnames).
     private func raw(_ key: StaticString, _ b: UnsafeRawBufferPointer, _ range: Range<Int>?, _ out: inout [UInt8]) {
+        guard wants(key) else { return }
         JSONWriter.appendKey(key, to: &out)
         if let range { JSONWriter.appendString(b, range, to: &out) } else { JSONWriter.appendNull(to: &out) }
+    }
+
+    private func number(_ key: StaticString, _ b: UnsafeRawBufferPointer, _ range: Range<Int>?, _ out: inout [UInt8]) {
+        guard wants(key) else { return }
+        JSONWriter.appendKey(key, to: &out)
+        JSONWriter.appendNumber(b, range, to: &out)
+    }
+
+    /// A status word, lowercased as records hold it.
+    private func status(_ b: UnsafeRawBufferPointer, _ range: Range<Int>?, _ out: inout [UInt8]) {
+        guard wants("status") else { return }
+        JSONWriter.appendKey("status", to: &out)
+        guard let range else { return JSONWriter.appendNull(to: &out) }
+        scratch.removeAll(keepingCapacity: true)
+        for i in range { scratch.append(ASCII.lower(b[i])) }
+        JSONWriter.appendString(scratch, to: &out)
+    }
+
+    /// The envelope sender decoded as records decode it (list schemes, SRS, BATV, and
+    /// Postfix VERP against the line's own recipient), and the list it names.
+    private func sender(_ b: UnsafeRawBufferPointer, _ range: Range<Int>?, recipients: [Range<Int>?], _ out: inout [UInt8]) {
+        guard let range else {
+            if wants("sender") { JSONWriter.appendKey("sender", to: &out); JSONWriter.appendNull(to: &out) }
+            if wants("list") { JSONWriter.appendKey("list", to: &out); JSONWriter.appendNull(to: &out) }
+            return
+        }
+        let raw = Array(UnsafeRawBufferPointer(rebasing: b[range]))
+        let decoded = SenderDecoder.decode(raw, recipients: recipients.compactMap { $0.map { Array(UnsafeRawBufferPointer(rebasing: b[$0])) } })
+        for (key, value) in [("sender", decoded.sender), ("list", decoded.list)] as [(StaticString, [UInt8]?)] where wants(key) {
+            JSONWriter.appendKey(key, to: &out)
+            guard let value else {
+                JSONWriter.appendNull(to: &out)
+                continue
+            }
+            scratch.removeAll(keepingCapacity: true)
+            value.withUnsafeBytes { p.appendAddress($0, 0..<$0.count, to: &scratch) }
+            JSONWriter.appendString(scratch, to: &out)
+        }
     }
 
     /// A status or reply text: scrubbed, or null when the policy drops status texts.
@@ -161,6 +233,7 @@ final class EventEncoder {
     }
 
     private func address(_ key: StaticString, _ b: UnsafeRawBufferPointer, _ range: Range<Int>?, _ out: inout [UInt8]) {
+        guard wants(key) else { return }
         JSONWriter.appendKey(key, to: &out)
         guard let range else { return JSONWriter.appendNull(to: &out) }
         scratch.removeAll(keepingCapacity: true)

@@ -41,6 +41,13 @@ public struct Policy: Equatable, Sendable {
     /// Record fields that are left out of records: bit i stands for `recordFields[i]`.
     public var droppedFieldMask: UInt64 = 0
     /// The names of the fields left out.
+    /// Whether the record field `name` is dropped (events leave out a field of the same name).
+    func drops(_ name: StaticString) -> Bool {
+        for (i, field) in Self.recordFields.enumerated() where droppedFieldMask & (1 << i) != 0 {
+            if field.utf8.elementsEqual(UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)) { return true }
+        }
+        return false
+    }
     public var droppedFields: Set<String> {
         Set(Self.recordFields.enumerated().filter { droppedFieldMask & (1 << $0.offset) != 0 }.map(\.element))
     }
