@@ -34,19 +34,7 @@ struct CheckCommand: ParsableCommand {
             let policyFile = ConfigLoader.policyFile(explicit: options.policy, config: setup.config, configPath: setup.configPath)
             lines.append("policy: \(p.name) (\(policyFile ?? "built-in default"))")
             let bytes = setup.options.hashBytes
-            lines.append("  addresses: local part and domain hashed apart (\(2 * bytes) hex characters each)"
-                + (setup.options.lowercaseLocalPart ? ", local parts lowercased" : "")
-                + (setup.options.recipientDelimiters.isEmpty ? "" : ", extensions after '\(String(decoding: setup.options.recipientDelimiters, as: UTF8.self))' cut"))
-            lines.append("  domains in clear: " + (p.clearDomains.isEmpty ? "none" : p.clearDomains.joined(separator: ", ")))
-            lines.append("  message-ids: hashed")
-            lines.append("  header values: address lists and message-id lists hashed; every other header (Subject included) replaced by its length")
-            lines.append("  IP addresses: " + Self.describe(p.ip))
-            lines.append("  client, relay and HELO hostnames: " + Self.describe(p.hostnames))
-            lines.append("  status and reply texts: " + (p.statusText == .keep ? "kept, after the fail-closed scan" : "removed"))
-            lines.append("  times: " + (p.timePrecision == .second ? "exact" : "rounded down to the \(p.timePrecision.rawValue)"))
-            lines.append("  sizes: " + (p.sizes == .exact ? "exact" : "power-of-two buckets"))
-            lines.append("  record fields left out: " + (p.droppedFields.isEmpty ? "none" : p.droppedFields.sorted().joined(separator: ", ")))
-            lines.append("  queue ids, syslog host, program names, status words, DSN codes: kept")
+            lines += PolicyDescription.lines(p, options: setup.options).map { "  " + $0 }
 
             if bytes < 12 { warnings.append("hash length \(bytes) bytes is below 12: pseudonyms of large address sets may collide") }
             if !p.clearDomains.isEmpty { warnings.append("clear_domains reveal which addresses belong to \(p.clearDomains.count) domain(s)") }
@@ -84,23 +72,6 @@ struct CheckCommand: ParsableCommand {
                 for warning in warnings { print("  - \(warning)") }
             }
             print("result: ok" + (warnings.isEmpty ? "" : " (\(warnings.count) warning\(warnings.count == 1 ? "" : "s"))"))
-        }
-    }
-
-    static func describe(_ ip: Policy.IPTreatment) -> String {
-        switch ip {
-        case .hash: "hashed"
-        case .truncate: "cut to their /24 or /48, then hashed"
-        case .zero: "replaced by 0.0.0.0 or ::"
-        case .drop: "removed"
-        }
-    }
-
-    static func describe(_ hostnames: Policy.HostnameTreatment) -> String {
-        switch hostnames {
-        case .keep: "kept in clear"
-        case .hash: "hashed"
-        case .drop: "removed"
         }
     }
 }

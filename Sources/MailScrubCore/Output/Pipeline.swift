@@ -254,7 +254,11 @@ public final class Pipeline {
             // Only a tag the entry gave: a message shaped like `word: text` is no identifier.
             let identified = syntheticHasTag && header.program != nil
             var realtime: [UInt8] = []
-            if let micros = journal.realtime { JSONWriter.appendInteger(Int(micros), to: &realtime) }
+            if let micros = journal.realtime {
+                // Rounded down as the policy says, like a syslog stamp in lines mode.
+                let unit = Coarsening.seconds(p.policy.timePrecision) * 1_000_000
+                JSONWriter.appendInteger(Int(unit == 1_000_000 ? micros : Coarsening.floor(micros, unit)), to: &realtime)
+            }
             realtime.withUnsafeBytes { stamp in
                 func field(_ name: StaticString, _ v: UnsafeRawBufferPointer, _ range: Range<Int>?) {
                     guard let range else { return }

@@ -9,14 +9,22 @@ enum Coarsening {
     /// `time` rounded down to `precision`; the fraction of a second is kept only at
     /// second precision (as logged).
     static func time(_ time: LogTime, _ precision: Policy.TimePrecision) -> LogTime {
-        let unit: Int64
+        guard precision != .second else { return time }
+        return LogTime(seconds: floor(time.seconds, seconds(precision)))
+    }
+
+    /// The length of `precision` in seconds.
+    static func seconds(_ precision: Policy.TimePrecision) -> Int64 {
         switch precision {
-        case .second: return time
-        case .minute: unit = 60
-        case .hour: unit = 3600
-        case .day: unit = 86_400
+        case .second: 1
+        case .minute: 60
+        case .hour: 3600
+        case .day: 86_400
         }
-        let floored = time.seconds >= 0 ? time.seconds / unit * unit : (time.seconds - unit + 1) / unit * unit
-        return LogTime(seconds: floored)
+    }
+
+    /// `value` rounded down to a multiple of `unit` (towards minus infinity).
+    static func floor(_ value: Int64, _ unit: Int64) -> Int64 {
+        value >= 0 ? value / unit * unit : (value - unit + 1) / unit * unit
     }
 }

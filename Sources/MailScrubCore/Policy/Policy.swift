@@ -43,8 +43,18 @@ public struct Policy: Equatable, Sendable {
     /// The names of the fields left out.
     /// Whether the record field `name` is dropped (events leave out a field of the same name).
     func drops(_ name: StaticString) -> Bool {
+        drops(UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+    }
+
+    /// Whether the record field `name` is dropped.
+    public func drops(_ name: String) -> Bool {
+        guard let i = Self.recordFields.firstIndex(of: name) else { return false }
+        return droppedFieldMask & (1 << i) != 0
+    }
+
+    private func drops(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
         for (i, field) in Self.recordFields.enumerated() where droppedFieldMask & (1 << i) != 0 {
-            if field.utf8.elementsEqual(UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)) { return true }
+            if field.utf8.elementsEqual(name) { return true }
         }
         return false
     }

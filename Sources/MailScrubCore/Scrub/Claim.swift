@@ -18,8 +18,13 @@ struct Claim {
         case domain
         /// A client, relay or HELO hostname, written as the policy says.
         case hostname
-        /// Text the policy drops (status and reply texts under `status_text: drop`).
+        /// Text the policy drops (status and reply texts under `status_text: drop`, fields
+        /// the policy drops from records).
         case drop
+        /// The syslog timestamp, for a policy that rounds times down.
+        case stamp(SyslogHeader.Format)
+        /// A `size=` value, for a policy that buckets sizes.
+        case size
     }
 }
 

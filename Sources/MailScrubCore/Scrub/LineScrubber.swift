@@ -72,6 +72,9 @@ public final class LineScrubber {
         }
         if pseudonymizer.policy.hostnames != .keep { hostnames(line, from: header.messageStart) }
         if pseudonymizer.policy.statusText == .drop { statusText(line) }
+        if PolicyFieldRule.applies(to: pseudonymizer.policy) {
+            PolicyFieldRule.claims(line, header: header, policy: pseudonymizer.policy, into: &claims)
+        }
         sortAndTrimClaims()
 
         let outputStart = output.count
@@ -223,6 +226,14 @@ public final class LineScrubber {
             pseudonymizer.appendHostname(b, claim.range, to: &output)
         case .drop:
             break
+        case .stamp(let format):
+            StampCoarsening.append(b, claim.range, format: format, precision: pseudonymizer.policy.timePrecision, into: &output)
+        case .size:
+            if let n = ASCII.decimal(b, claim.range) {
+                JSONWriter.appendInteger(Coarsening.log2Bucket(n), to: &output)
+            } else {
+                GenericScan.rewrite(b, claim.range, with: pseudonymizer, into: &output)
+            }
         }
     }
 }
