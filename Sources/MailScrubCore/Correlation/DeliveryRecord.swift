@@ -76,13 +76,9 @@ struct DeliveryRecord {
     var rejectReason: [UInt8]?
 
     /// Appends the record as one line of JSON (with its newline), leaving out the fields
-    /// the policy drops and coarsening times and sizes as it says.
-    func encode(into out: inout [UInt8], policy: Policy = .builtInDefault) {
-        encode(into: &out, dropped: policy.droppedFieldMask, precision: policy.timePrecision, sizes: policy.sizes)
-    }
-
-    /// The same with the policy's settings taken apart (no struct copy per record).
-    /// `dropped` has bit i set for `Policy.recordFields[i]`, which is the order written here.
+    /// the policy drops and coarsening times and sizes as it says. The policy's settings
+    /// come taken apart (no struct copy per record): `dropped` has bit i set for
+    /// `Policy.recordFields[i]`, which is the order written here.
     func encode(into out: inout [UInt8], dropped: UInt64, precision: Policy.TimePrecision, sizes: Policy.Sizes) {
         var index = 0
         /// Writes the key of the next field unless the policy drops it; false means skip the value.

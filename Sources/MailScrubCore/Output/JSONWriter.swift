@@ -106,12 +106,18 @@ enum JSONWriter {
         return i == range.upperBound
     }
 
+    /// The decimal digits of `value` (with `-` when negative); the one integer writer.
     static func appendInteger(_ value: Int, to out: inout [UInt8]) {
-        if value < 0 {
-            out.append(ASCII.hyphen)
-            HeaderValueRewriter.appendDecimal(-value, into: &out)
-        } else {
-            HeaderValueRewriter.appendDecimal(value, into: &out)
+        if value < 0 { out.append(ASCII.hyphen) }
+        var n = value.magnitude
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var i = 20
+            repeat {
+                i -= 1
+                digits[i] = UInt8(truncatingIfNeeded: 0x30 + n % 10)
+                n /= 10
+            } while n > 0
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[i...]))
         }
     }
 

@@ -55,8 +55,6 @@ public struct PostfixEvent {
 
     public var kind: Kind = .unrecognized
     public var header: SyslogHeader
-    /// Offset of the message after the syslog header.
-    public var messageStart: Int
     public var queueID: Range<Int>?
     /// Envelope sender (`from=`), without brackets; empty for `<>`.
     public var sender: Range<Int>?
@@ -93,6 +91,5 @@ public struct PostfixEvent {
 
     init(header: SyslogHeader) {
         self.header = header
-        messageStart = header.messageStart
     }
 }

@@ -14,7 +14,7 @@ enum HeaderValueRewriter {
     /// `[N chars]`, N counting UTF-8 characters (bytes that do not continue a sequence).
     static func appendCharacterCount(_ b: UnsafeRawBufferPointer, _ range: Range<Int>, into out: inout [UInt8]) {
         out.append(ASCII.leftBracket)
-        appendDecimal(characterCount(b, range), into: &out)
+        JSONWriter.appendInteger(characterCount(b, range), to: &out)
         out.append(contentsOf: " chars]".utf8)
     }
 
@@ -23,11 +23,6 @@ enum HeaderValueRewriter {
         var n = 0
         for i in range where b[i] & 0xC0 != 0x80 { n += 1 }
         return n
-    }
-
-    static func appendDecimal(_ value: Int, into out: inout [UInt8]) {
-        if value >= 10 { appendDecimal(value / 10, into: &out) }
-        out.append(UInt8(0x30 + value % 10))
     }
 
     /// A raw message-id header value as cleanup logs it: `<H>` for `<id>`, `<>` kept,
