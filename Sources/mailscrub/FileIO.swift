@@ -49,9 +49,12 @@ struct InputFiles {
 
     /// Calls `startOfFile` with each input's modification time (nil for standard input)
     /// and compression (nil for plain text), then `body` with each chunk of its
-    /// (decompressed) bytes, in order. Throws `CorruptInput` for a damaged archive.
+    /// (decompressed) bytes, in order, and `inputWaits` after a chunk of plain input
+    /// when no more is ready yet (a pipe or terminal whose writer is slower: `tail -F`).
+    /// Throws `CorruptInput` for a damaged archive.
     func forEachChunk(
         _ body: (UnsafeRawBufferPointer) throws -> Void,
+        inputWaits: () throws -> Void,
         startOfFile: (_ modified: Date?, _ compression: Compression?) throws -> Void
     ) throws {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.chunkSize, alignment: 16)
@@ -87,10 +90,19 @@ struct InputFiles {
             var chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<filled])
             while !chunk.isEmpty {
                 try body(chunk)
+                if !isFile, !Self.hasInputReady(fd) { try inputWaits() }
                 let n = try readSome(fd, buffer.baseAddress!, buffer.count, name)
                 chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<n])
             }
         }
+    }
+}
+
+extension InputFiles {
+    /// True when a read of `fd` would not wait (bytes, or the end, are there).
+    static func hasInputReady(_ fd: Int32) -> Bool {
+        var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        return poll(&entry, 1, 0) > 0
     }
 }
 

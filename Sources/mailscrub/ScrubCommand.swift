@@ -31,8 +31,11 @@ struct ScrubCommand: ParsableCommand {
     @Option(help: "IANA time zone of traditional syslog stamps (default: config 'timezone', else the system zone).")
     var timezone: String?
 
-    @Flag(help: "Write each record or line as soon as it is produced (by default, output to a pipe or terminal is written whenever the input read so far is processed).")
+    @Flag(help: "Write each record or line as soon as it is produced (by default, output to a pipe or terminal is written whenever the input waits for more).")
     var lineBuffered = false
+
+    @Option(help: "Threads that scrub lines and events (default: the number of cores). The output is the same for every number; records mode uses one.")
+    var jobs: Int?
 
     @Flag(help: "Print counts to stderr at the end: lines by kind, records by status, evicted messages.")
     var stats = false
@@ -45,6 +48,7 @@ struct ScrubCommand: ParsableCommand {
 
     func validate() throws {
         if let year, !(1970...9999).contains(year) { throw ValidationError("--year must be a year such as 2026") }
+        if let jobs, !(1...256).contains(jobs) { throw ValidationError("--jobs must be a number of threads from 1 to 256") }
     }
 
     func run() throws {
@@ -75,14 +79,15 @@ struct ScrubCommand: ParsableCommand {
             let pipeline = Pipeline(
                 mode: emit, keys: keys, clock: clock,
                 now: LogTime(seconds: Int64(Date().timeIntervalSince1970)),
-                correlation: loaded?.correlation ?? Correlator.Options())
-            // Into a pipe or terminal, output goes out whenever the input read so far is
-            // used up (before waiting for more), so a `tail -F | mailscrub` reader sees each
+                correlation: loaded?.correlation ?? Correlator.Options(),
+                jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+            // Into a pipe or terminal, output goes out whenever the input has nothing more
+            // ready (before waiting for it), so a `tail -F | mailscrub` reader sees each
             // record as soon as its line arrived, while a bulk run still writes in large blocks.
             pipeline.flushEachLine = lineBuffered
             pipeline.inputFormat = inputFormat
             pipeline.countsDamagedLines = stats
-            let flushEachChunk = !standardOutputIsRegularFile()
+            let flushWhenInputWaits = !standardOutputIsRegularFile()
             // The output digest costs a pass over every byte written: only for manifests.
             let outputDigest = manifest == nil ? nil : SHA256Digest()
             var outputBytes = 0
@@ -97,7 +102,8 @@ struct ScrubCommand: ParsableCommand {
                 try InputFiles(paths: files).forEachChunk({ chunk in
                     inputBytes += chunk.count
                     try pipeline.feed(chunk, sink: sink)
-                    if flushEachChunk { try pipeline.flush(sink: sink) }
+                }, inputWaits: {
+                    if flushWhenInputWaits { try pipeline.flush(sink: sink) }
                 }, startOfFile: { modified, compression in
                     inputsByCompression[compression?.rawValue ?? "none", default: 0] += 1
                     if let modified, year == nil, loaded?.year == nil {
@@ -148,7 +154,7 @@ struct ScrubCommand: ParsableCommand {
                     recordsByStatus: pipeline.recordsByStatus, unrecognizedLines: pipeline.linesByKind[.unrecognized] ?? 0,
                     postfixLines: pipeline.postfixLineCount, linesByFormat: pipeline.linesByFormat,
                     inputsByCompression: inputsByCompression,
-                    evictedQueueIDs: pipeline.evictedMessages, keyIDs: Array(keys.keyIDsUsed), policy: setup.policy.name,
+                    evictedQueueIDs: pipeline.evictedMessages, keyIDs: Array(pipeline.keyIDsUsed), policy: setup.policy.name,
                     policySHA256: setup.policyDigest, configSHA256: setup.configDigest
                 ).sealed(with: sealer)
                 try writeFileAtomically(String(decoding: text, as: UTF8.self), to: manifest, overwrite: true, mode: 0o644)

@@ -51,7 +51,7 @@ struct VerifyCommand: ParsableCommand {
                 do {
                     try InputFiles(paths: [path]).forEachChunk({ chunk in
                         splitter.append(chunk, check)
-                    }, startOfFile: { _, _ in })
+                    }, inputWaits: {}, startOfFile: { _, _ in })
                 } catch let error as CorruptInput {
                     throw Failure(.dataError, "verify: \(error.message)")
                 }

@@ -44,6 +44,20 @@ public final class HMACSHA256 {
         guard ok == 1 else { fatalError("mailscrub: OpenSSL HMAC key setup failed") }
     }
 
+    private init(mac: OpaquePointer, context: OpaquePointer) {
+        self.mac = mac
+        self.context = context
+    }
+
+    /// An independent context under the same key (for another thread), without the key
+    /// bytes ever leaving OpenSSL.
+    public func copy() -> HMACSHA256 {
+        guard EVP_MAC_up_ref(mac) == 1, let context = EVP_MAC_CTX_dup(context) else {
+            fatalError("mailscrub: OpenSSL could not copy an HMAC context")
+        }
+        return HMACSHA256(mac: mac, context: context)
+    }
+
     deinit {
         // EVP_MAC_CTX_free cleanses the key schedule it holds.
         EVP_MAC_CTX_free(context)

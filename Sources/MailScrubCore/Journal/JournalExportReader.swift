@@ -26,6 +26,9 @@ struct JournalExportReader {
     private var binaryName: [UInt8]?
     private var binary: [UInt8] = []
 
+    /// True between entries: input may be cut here without cutting one.
+    var isIdle: Bool { !inEntry }
+
     mutating func read(_ b: UnsafeRawBufferPointer) -> Step {
         if binaryName != nil {
             binary.append(contentsOf: b)

@@ -23,6 +23,10 @@ public final class EpochKeyRing: KeyRing {
         self.policy = policy
     }
 
+    public func replica() -> KeyRing {
+        EpochKeyRing(period: period, secrets: secrets, options: options, policy: policy)
+    }
+
     deinit {
         for label in secrets.keys { wipe(&secrets[label]!) }
     }

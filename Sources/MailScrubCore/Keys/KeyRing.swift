@@ -10,6 +10,8 @@ public protocol KeyRing: AnyObject {
     var keyIDsUsed: Set<String> { get }
     /// The key a run's manifest is sealed with: the fixed one, else the last one used.
     var sealing: Pseudonymizer? { get }
+    /// The same keys for another thread (pseudonymizers are not thread-safe).
+    func replica() -> KeyRing
 }
 
 /// A missing epoch key; the message names the epoch, never a secret.
@@ -40,4 +42,7 @@ public final class SingleKey: KeyRing {
 
     public var keyIDsUsed: Set<String> { fixed.map { [$0.keyID] } ?? [] }
     public var sealing: Pseudonymizer? { fixed }
+
+    // Safe to force unwrap: always set in init.
+    public func replica() -> KeyRing { SingleKey(fixed!.replica()) }
 }

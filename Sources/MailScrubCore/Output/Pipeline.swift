@@ -79,17 +79,37 @@ public final class Pipeline {
 
     /// The log time of lines that carry none: the latest one seen, at first `now`.
     private var latest: LogTime
+    /// `now` as given: where a block of a parallel run starts from.
+    private let start: LogTime
+    /// The latest time the current block took for a line without one, the first time it
+    /// did, and the latest stamp the block read (parallel runs check a block's guess).
+    private var firstFallback: LogTime?
+    private var blockLatest: LogTime?
+    /// Key ids the current block used, the last key and the time it was looked up for.
+    private var blockKeyIDs: Set<String> = []
+    private var lastKey: Pseudonymizer?
+    private var lastKeyTime: LogTime?
+
+    /// Threads for `jobs` > 1 in lines and events mode, made at the first line.
+    private let jobs: Int
+    private let blockBytes: Int
+    private var scheduler: BlockScheduler?
+    private var schedulerChecked = false
 
     /// `now` stands in for the time of lines without a readable timestamp before any with
     /// one (their key is chosen by it when keys rotate).
     public init(
         mode: Mode, keys: KeyRing, clock: SyslogClock, now: LogTime = LogTime(seconds: 0),
         correlation: Correlator.Options = Correlator.Options(),
-        maxLineLength: Int = LineSplitter.defaultMaxLineLength
+        maxLineLength: Int = LineSplitter.defaultMaxLineLength,
+        jobs: Int = 1, blockBytes: Int = 1 << 20
     ) {
         self.mode = mode
         self.keys = keys
         latest = now
+        start = now
+        self.jobs = jobs
+        self.blockBytes = blockBytes
         scrubber = LineScrubber()
         correlator = Correlator(keys: keys, options: correlation)
         events = EventEncoder(scrubber: scrubber)
@@ -97,21 +117,36 @@ public final class Pipeline {
         splitter = LineSplitter(maxLineLength: maxLineLength)
     }
 
+    deinit {
+        scheduler?.stop()
+    }
+
     /// Anchors the year of traditional syslog stamps: the current input's latest possible
     /// date is `year`/`month` (a file's modification time).
     public func reanchor(year: Int, month: Int) {
+        if let scheduler = parallel() { return scheduler.reanchor(year: year, month: month) }
         clock.reanchor(year: year, month: month)
     }
 
     /// Processes a chunk of input; `sink` receives output blocks when enough is pending.
     /// Throws what the sink throws, or a `KeyError` for a line whose epoch has no key.
     public func feed(_ chunk: UnsafeRawBufferPointer, sink: (UnsafeRawBufferPointer) throws -> Void) throws {
+        if let scheduler = parallel() { return try scheduler.feed(chunk, sink: sink) }
         try splitter.append(chunk) { line in try handle(line, sink: sink) }
     }
 
     /// Ends the input (a last line without newline is processed; in lines mode it stays
     /// without one) and hands all pending output to `sink`.
     public func finish(sink: (UnsafeRawBufferPointer) throws -> Void) throws {
+        if let scheduler = parallel() {
+            try scheduler.finish(sink: sink)
+            truncatedLineCount += scheduler.truncatedLines
+            for worker in scheduler.workers { add(worker) }
+            keyIDsSeen = scheduler.keyIDs
+            // The manifest is sealed with the key of the last line, as in one thread.
+            if let time = scheduler.lastKeyTime { _ = try keys.pseudonymizer(for: time) }
+            return
+        }
         try splitter.finish { line in try handle(line, sink: sink) }
         if export.finish() {
             journal = export.entry
@@ -120,8 +155,14 @@ public final class Pipeline {
         try flush(sink: sink)
     }
 
-    /// Hands everything pending to `sink`.
-    public func flush(sink: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+    /// Hands everything pending to `sink`. In a parallel run, waits for every block read
+    /// so far first.
+    public func flush(sink: (UnsafeRawBufferPointer) throws -> Void) throws {
+        if let scheduler = parallel() { return try scheduler.flush(sink: sink) }
+        try flushOutput(sink: sink)
+    }
+
+    private func flushOutput(sink: (UnsafeRawBufferPointer) throws -> Void) rethrows {
         guard !output.isEmpty else { return }
         try output.withUnsafeBytes { try sink($0) }
         output.removeAll(keepingCapacity: true)
@@ -134,7 +175,7 @@ public final class Pipeline {
         if countsDamagedLines { countInvalidUTF8(line.bytes) }
         let before = output.count
         try route(line)
-        if output.count >= Self.blockSize || (flushEachLine && output.count > before) { try flush(sink: sink) }
+        if output.count >= Self.blockSize || (flushEachLine && output.count > before) { try flushOutput(sink: sink) }
     }
 
     /// A line of a journald export entry, a journald JSON entry, or syslog text.
@@ -176,7 +217,7 @@ public final class Pipeline {
         case .lines:
             let header = SyslogHeader.parse(b)
             count(b, header, format: counted)
-            let p = try keys.fixed ?? keys.pseudonymizer(for: lineTime(b, header))
+            let p = try key(for: lineTime(b, header))
             scrubber.scrub(b, with: p, into: &output)
             if terminated { output.append(ASCII.newline) }
         case .records, .events:
@@ -185,11 +226,11 @@ public final class Pipeline {
             count(b, event.header, format: counted, understood: event.kind != .unrecognized && event.kind != .contentFilter)
             kindCounts[event.kind.index] += 1
             let time = event.header.timestamp.flatMap { clock.time(b, $0) }
-            if let time, time > latest { latest = time }
+            if let time { see(time) } else { fallback() }
             if mode == .records {
                 try correlator.process(b, event, time: time ?? latest, into: &output)
             } else {
-                let p = try keys.fixed ?? keys.pseudonymizer(for: time ?? latest)
+                let p = try key(for: time ?? latest)
                 events.encode(b, event, time: time, with: p, into: &output)
             }
         }
@@ -242,9 +283,8 @@ public final class Pipeline {
     /// line they make; no other field.
     private func journalEntry(terminated: Bool, asExport: Bool) throws {
         synthesizeLine(stamped: false)
-        let time = journal.time ?? latest
-        if time > latest { latest = time }
-        let p = try keys.fixed ?? keys.pseudonymizer(for: time)
+        if let time = journal.time { see(time) } else { fallback() }
+        let p = try key(for: journal.time ?? latest)
         scrubbed.removeAll(keepingCapacity: true)
         synthetic.withUnsafeBytes { scrubber.scrub($0, with: p, into: &scrubbed) }
         if !asExport { VerifierRepair.repairForJSON(&scrubbed, from: 0, with: p) }
@@ -320,9 +360,148 @@ public final class Pipeline {
     /// The time a line's key is chosen by: its own stamp, else the latest seen.
     private func lineTime(_ b: UnsafeRawBufferPointer, _ header: SyslogHeader) -> LogTime {
         if let stamp = header.timestamp, let time = clock.time(b, stamp) {
-            if time > latest { latest = time }
+            see(time)
             return time
         }
+        fallback()
         return latest
     }
+
+    private func see(_ time: LogTime) {
+        if time > latest { latest = time }
+        if blockLatest.map({ time > $0 }) ?? true { blockLatest = time }
+    }
+
+    private func fallback() {
+        if firstFallback == nil { firstFallback = latest }
+    }
+
+    /// The key of a line at `time`, noting which keys a block used (lines and events).
+    private func key(for time: LogTime) throws(KeyError) -> Pseudonymizer {
+        if let fixed = keys.fixed { return fixed }
+        let p = try keys.pseudonymizer(for: time)
+        lastKeyTime = time
+        if p !== lastKey {
+            lastKey = p
+            blockKeyIDs.insert(p.keyID)
+        }
+        return p
+    }
+
+    // MARK: Parallel runs
+
+    private func parallel() -> BlockScheduler? {
+        if !schedulerChecked {
+            schedulerChecked = true
+            if jobs > 1, mode != .records, !flushEachLine {
+                // The workers read with their own keys; the one that rereads blocks in
+                // order uses this pipeline's, and its counts are never added.
+                let pipelines = (0...jobs).map { k in
+                    let worker = Pipeline(mode: mode, keys: k == 0 ? keys : keys.replica(), clock: clock, now: start,
+                                          maxLineLength: splitter.maxLineLength)
+                    worker.inputFormat = inputFormat
+                    worker.countsDamagedLines = countsDamagedLines
+                    return worker
+                }
+                scheduler = BlockScheduler(
+                    fixer: pipelines[0], workers: Array(pipelines.dropFirst()), blockBytes: blockBytes,
+                    maxLineLength: splitter.maxLineLength,
+                    readsExport: inputFormat != .syslog && inputFormat != .rfc5424, keysFixed: keys.fixed != nil)
+            }
+        }
+        return scheduler
+    }
+
+    /// What a block of lines and events depends on from the lines before it.
+    struct Continuity {
+        var carry: SyslogClock.Carry
+        var latest: LogTime
+    }
+
+    /// Where every block of a parallel run is first read from: no BSD year yet, `now`.
+    var fresh: Continuity { Continuity(carry: SyslogClock.Carry(), latest: start) }
+
+    var continuity: Continuity { Continuity(carry: clock.carry, latest: latest) }
+
+    /// What a block read in a parallel run wrote, and what it took from its start.
+    struct BlockResult {
+        var output: [UInt8] = []
+        /// The first BSD stamp's month and the year it was given.
+        var firstBSD: (month: Int, year: Int)?
+        /// The time a line without one took, the first time one did.
+        var firstFallback: LogTime?
+        /// The latest stamp read, and the clock's state after the block.
+        var latest: LogTime?
+        var carry = SyslogClock.Carry()
+        /// Key ids used (rotating keys only), and the time of the last line's key.
+        var keyIDs: Set<String> = []
+        var lastKeyTime: LogTime?
+        var error: KeyError?
+    }
+
+    /// Anchors the year of traditional stamps in a block read again in order.
+    func anchorClock(year: Int, month: Int) {
+        clock.reanchor(year: year, month: month)
+    }
+
+    /// The year a BSD stamp of `month` gets after `carry`, under this pipeline's anchor.
+    func year(of month: Int, after carry: SyslogClock.Carry) -> Int {
+        clock.year(of: month, after: carry)
+    }
+
+    /// Reads one block of whole lines from `state` (`anchor` is the year and month of
+    /// its file, when one was given), writing to `sink`.
+    func readBlock(
+        _ bytes: [UInt8], anchor: (year: Int, month: Int)?, from state: Continuity,
+        sink: (UnsafeRawBufferPointer) throws -> Void
+    ) throws -> BlockResult {
+        if let anchor { clock.reanchor(year: anchor.year, month: anchor.month) }
+        clock.carry = state.carry
+        latest = state.latest
+        firstFallback = nil
+        blockLatest = nil
+        blockKeyIDs.removeAll(keepingCapacity: true)
+        lastKey = nil
+        lastKeyTime = nil
+        var result = BlockResult()
+        do {
+            try bytes.withUnsafeBytes { b in try splitter.append(b) { line in try handle(line, sink: sink) } }
+            try splitter.finish { line in try handle(line, sink: sink) }
+            if export.finish() {
+                journal = export.entry
+                try journalRecord(terminated: true, asExport: true)
+            }
+            try flushOutput(sink: sink)
+        } catch let error as KeyError {
+            output.removeAll(keepingCapacity: true)
+            splitter = LineSplitter(maxLineLength: splitter.maxLineLength)
+            export = JournalExportReader()
+            result.error = error
+        }
+        result.firstBSD = clock.firstBSD
+        result.firstFallback = firstFallback
+        result.latest = blockLatest
+        result.carry = clock.carry
+        result.keyIDs = blockKeyIDs
+        result.lastKeyTime = lastKeyTime
+        return result
+    }
+
+    /// Adds a worker's counts to this pipeline's (at the end of a parallel run).
+    private func add(_ worker: Pipeline) {
+        lineCount += worker.lineCount
+        truncatedLineCount += worker.truncatedLineCount
+        linesWithNUL += worker.linesWithNUL
+        linesWithInvalidUTF8 += worker.linesWithInvalidUTF8
+        postfixLineCount += worker.postfixLineCount
+        exportLines += worker.exportLines
+        journalLines += worker.journalLines
+        for i in kindCounts.indices { kindCounts[i] += worker.kindCounts[i] }
+        for i in formatCounts.indices { formatCounts[i] += worker.formatCounts[i] }
+    }
+
+    /// Key ids used so far (run manifests): in a parallel run, those of the lines as
+    /// read in order, never a key a worker tried on a wrong guess.
+    public var keyIDsUsed: Set<String> { keys.keyIDsUsed.union(keyIDsSeen) }
+    private var keyIDsSeen: Set<String> = []
 }

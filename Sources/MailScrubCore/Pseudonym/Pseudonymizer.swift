@@ -41,6 +41,22 @@ public final class Pseudonymizer {
         digest = .allocate(byteCount: 3 * HMACSHA256.outputByteCount, alignment: 16)
     }
 
+    /// A pseudonymizer under the same key for another thread: its own keyed contexts,
+    /// memo and scratch buffers.
+    public func replica() -> Pseudonymizer {
+        Pseudonymizer(copying: self)
+    }
+
+    private init(copying other: Pseudonymizer) {
+        options = other.options
+        policy = other.policy
+        clearDomains = other.clearDomains
+        contexts = other.contexts.map { $0.copy() }
+        keyID = other.keyID
+        cache = PseudonymCache(outputLength: 2 * options.hashBytes)
+        digest = .allocate(byteCount: 3 * HMACSHA256.outputByteCount, alignment: 16)
+    }
+
     deinit {
         digest.initializeMemory(as: UInt8.self, repeating: 0)
         digest.deallocate()

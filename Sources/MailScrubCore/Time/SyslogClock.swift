@@ -42,8 +42,34 @@ public struct SyslogClock {
     public mutating func reanchor(year: Int, month: Int) {
         anchorYear = year
         anchorMonth = month
-        self.year = nil
-        lastMonth = 0
+        carry = Carry()
+    }
+
+    /// What one stretch of input hands the next about BSD stamps: the year they are in
+    /// (nil before the first) and the month of the last one. Parallel runs read blocks
+    /// from a fresh carry and check the guess against the true one (`firstBSD`).
+    public struct Carry: Equatable, Sendable {
+        var year: Int?
+        var lastMonth = 0
+    }
+
+    /// Setting it also forgets `firstBSD`.
+    public var carry: Carry {
+        get { Carry(year: year, lastMonth: lastMonth) }
+        set {
+            year = newValue.year
+            lastMonth = newValue.lastMonth
+            firstBSD = nil
+        }
+    }
+
+    /// The month of the first BSD stamp read since `carry` was set, and the year it got.
+    public private(set) var firstBSD: (month: Int, year: Int)?
+
+    /// The year a BSD stamp of `month` is given after `carry`.
+    public func year(of month: Int, after carry: Carry) -> Int {
+        if let year = carry.year { return carry.lastMonth == 12 && month == 1 ? year + 1 : year }
+        return fixedYear ?? (month > anchorMonth ? anchorYear - 1 : anchorYear)
     }
 
     /// The instant of the timestamp in `range` of `b`, or nil when it cannot be read.
@@ -108,14 +134,11 @@ public struct SyslogClock {
         i += 1
         guard let (h, m, s) = clock(b, &i, r.upperBound) else { return nil }
         let fraction = self.fraction(b, &i, r.upperBound)
-        if let current = year {
-            if lastMonth == 12 && month == 1 { year = current + 1 }
-        } else {
-            year = fixedYear ?? (month > anchorMonth ? anchorYear - 1 : anchorYear)
-        }
+        let year = year(of: month, after: carry)
+        if firstBSD == nil { firstBSD = (month, year) }
+        self.year = year
         lastMonth = month
-        // Safe to force unwrap: assigned just above.
-        let local = CivilTime.seconds(year: year!, month: month, day: day, hour: h, minute: m, second: s)
+        let local = CivilTime.seconds(year: year, month: month, day: day, hour: h, minute: m, second: s)
         return LogTime(seconds: local - Int64(offset(local)), microseconds: fraction.micros, hasFraction: fraction.present)
     }
 

@@ -1,0 +1,203 @@
+import Foundation
+
+/// Lines and events mode on several threads. The input is cut into blocks of whole
+/// lines (never inside a journald export entry); each worker thread reads a block with
+/// its own pipeline and keys, and blocks are written in input order.
+///
+/// A line's output depends on the lines before it in two ways only: the year of a
+/// traditional stamp (which steps forward from December to January) and the latest
+/// time, which picks the key of a line without a stamp when keys rotate. Workers read
+/// each block as if it began the input (`Pipeline.fresh`); in order, each block's guess
+/// is checked against the true state, and the rare block that guessed wrong (a year
+/// crossing at its start, a stampless line under rotating keys after a later stamp) is
+/// read again, in order, from the true state. So the output is byte for byte that of
+/// one thread, whatever the number of threads and however the input is chunked.
+final class BlockScheduler: @unchecked Sendable {
+    private struct Job {
+        var sequence: Int
+        var bytes: [UInt8]
+        var anchor: (year: Int, month: Int)?
+    }
+
+    let workers: [Pipeline]
+    private let fixer: Pipeline
+    private let blockBytes: Int
+    private let readsExport: Bool
+    private let keysFixed: Bool
+
+    // Shared with the worker threads, under `condition`.
+    private let condition = NSCondition()
+    private var queue: [Job] = []
+    private var queueHead = 0
+    private var results: [Int: Pipeline.BlockResult] = [:]
+    private var stopping = false
+
+    // The reading thread's own.
+    private var splitter: LineSplitter
+    private var boundary = JournalExportReader()
+    private var block: [UInt8] = []
+    private var jobs: [Int: Job] = [:]
+    private var nextSequence = 0
+    private var nextToWrite = 0
+    private var anchor: (year: Int, month: Int)?
+    private var fixerAnchor: (year: Int, month: Int)?
+    private var truth: Pipeline.Continuity
+    private let fresh: Pipeline.Continuity
+    /// Lines cut to the length limit here (the workers only ever see them cut).
+    private(set) var truncatedLines = 0
+    /// Key ids the lines used, read in order, and the time of the last line's key.
+    private(set) var keyIDs: Set<String> = []
+    private(set) var lastKeyTime: LogTime?
+
+    init(fixer: Pipeline, workers: [Pipeline], blockBytes: Int, maxLineLength: Int, readsExport: Bool, keysFixed: Bool) {
+        self.fixer = fixer
+        self.workers = workers
+        self.blockBytes = blockBytes
+        self.readsExport = readsExport
+        self.keysFixed = keysFixed
+        splitter = LineSplitter(maxLineLength: maxLineLength)
+        fresh = fixer.fresh
+        truth = fresh
+        for worker in workers {
+            let box = WorkerBox(pipeline: worker)
+            let thread = Thread { [self] in work(box.pipeline) }
+            thread.name = "mailscrub worker"
+            thread.start()
+        }
+    }
+
+    func reanchor(year: Int, month: Int) {
+        // A block never spans files: each is read under its own file's anchor.
+        submit()
+        anchor = (year, month)
+    }
+
+    func feed(_ chunk: UnsafeRawBufferPointer, sink: (UnsafeRawBufferPointer) throws -> Void) throws {
+        try splitter.append(chunk) { line in
+            take(line)
+            if block.count >= blockBytes, !readsExport || boundary.isIdle {
+                submit()
+                try writeReady(sink: sink, waitingUntilBelow: 2 * workers.count)
+            }
+        }
+    }
+
+    /// Submits what is read so far (when it ends between export entries) and writes
+    /// every block submitted.
+    func flush(sink: (UnsafeRawBufferPointer) throws -> Void) throws {
+        if !readsExport || boundary.isIdle { submit() }
+        try writeReady(sink: sink, waitingUntilBelow: 1)
+    }
+
+    func finish(sink: (UnsafeRawBufferPointer) throws -> Void) throws {
+        splitter.finish { line in take(line) }
+        submit()
+        try writeReady(sink: sink, waitingUntilBelow: 1)
+        stop()
+    }
+
+    /// Lets the worker threads end once the queue is empty.
+    func stop() {
+        condition.lock()
+        stopping = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    private func take(_ line: Line) {
+        if line.truncated { truncatedLines += 1 }
+        if readsExport { _ = boundary.read(line.bytes) }
+        block.append(contentsOf: line.bytes)
+        if line.terminated { block.append(ASCII.newline) }
+    }
+
+    private func submit() {
+        guard !block.isEmpty else { return }
+        let job = Job(sequence: nextSequence, bytes: block, anchor: anchor)
+        nextSequence += 1
+        jobs[job.sequence] = job
+        block = []
+        block.reserveCapacity(blockBytes + 4096)
+        condition.lock()
+        queue.append(job)
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Writes finished blocks in order, waiting until fewer than `limit` are outstanding.
+    private func writeReady(sink: (UnsafeRawBufferPointer) throws -> Void, waitingUntilBelow limit: Int) throws {
+        while nextToWrite < nextSequence {
+            condition.lock()
+            while results[nextToWrite] == nil, nextSequence - nextToWrite >= limit { condition.wait() }
+            let result = results.removeValue(forKey: nextToWrite)
+            condition.unlock()
+            guard let result else { return }
+            // Safe to force unwrap: every submitted job is kept until its result is written.
+            let job = jobs.removeValue(forKey: nextToWrite)!
+            nextToWrite += 1
+            try write(job, result, sink: sink)
+        }
+    }
+
+    private func write(_ job: Job, _ result: Pipeline.BlockResult, sink: (UnsafeRawBufferPointer) throws -> Void) throws {
+        if let anchor = job.anchor, fixerAnchor.map({ $0 != anchor }) ?? true {
+            fixerAnchor = anchor
+            fixer.anchorClock(year: anchor.year, month: anchor.month)
+            truth.carry = SyslogClock.Carry()
+        }
+        var guessed = result.error == nil
+        if let first = result.firstBSD, fixer.year(of: first.month, after: truth.carry) != first.year { guessed = false }
+        if let fallback = result.firstFallback, !keysFixed, truth.latest > fallback { guessed = false }
+        let used: Pipeline.BlockResult
+        if guessed {
+            try result.output.withUnsafeBytes { if !$0.isEmpty { try sink($0) } }
+            if result.firstBSD != nil { truth.carry = result.carry }
+            if let latest = result.latest, latest > truth.latest { truth.latest = latest }
+            used = result
+        } else {
+            used = try fixer.readBlock(job.bytes, anchor: nil, from: truth, sink: sink)
+            if let error = used.error { throw error }
+            truth = fixer.continuity
+        }
+        keyIDs.formUnion(used.keyIDs)
+        if let time = used.lastKeyTime { lastKeyTime = time }
+    }
+
+    private func work(_ worker: Pipeline) {
+        var last: (year: Int, month: Int)?
+        while true {
+            condition.lock()
+            while queueHead == queue.count, !stopping { condition.wait() }
+            guard queueHead < queue.count else {
+                condition.unlock()
+                return
+            }
+            let job = queue[queueHead]
+            queue[queueHead].bytes = []
+            queueHead += 1
+            if queueHead == queue.count {
+                queue.removeAll(keepingCapacity: true)
+                queueHead = 0
+            }
+            condition.unlock()
+
+            let anchor = job.anchor.flatMap { new in last.map { $0 == new } ?? false ? nil : new }
+            if let anchor = job.anchor { last = anchor }
+            var output: [UInt8] = []
+            // Safe to ignore: the sink only appends, and key errors come back in the result.
+            var result = (try? worker.readBlock(job.bytes, anchor: anchor, from: fresh) { output.append(contentsOf: $0) })
+                ?? Pipeline.BlockResult()
+            result.output = output
+
+            condition.lock()
+            results[job.sequence] = result
+            condition.broadcast()
+            condition.unlock()
+        }
+    }
+}
+
+/// A worker's pipeline, handed to its thread and used there alone.
+private struct WorkerBox: @unchecked Sendable {
+    let pipeline: Pipeline
+}
