@@ -42,13 +42,41 @@ import Testing
         process.standardOutput = output
         process.standardError = error
         try process.run()
-        input.fileHandleForWriting.write(stdinBytes ?? Data(stdin.utf8))
-        try input.fileHandleForWriting.close()
+        // Standard input is written on its own thread: an input larger than a pipe holds
+        // would otherwise wait for the output this thread has not read yet.
+        let writer = input.fileHandleForWriting
+        let bytes = stdinBytes ?? Data(stdin.utf8)
+        let written = DispatchSemaphore(value: 0)
+        Thread {
+            writer.write(bytes)
+            try? writer.close()
+            written.signal()
+        }.start()
+        let errors = ErrorReader(error.fileHandleForReading)
         let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = error.fileHandleForReading.readDataToEndOfFile()
+        let err = errors.wait()
+        written.wait()
         process.waitUntilExit()
         return Result(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
                       stderr: String(decoding: err, as: UTF8.self))
+    }
+
+    /// Reads a pipe to its end on its own thread (stderr, while stdout is read).
+    final class ErrorReader: @unchecked Sendable {
+        private var data = Data()
+        private let done = DispatchSemaphore(value: 0)
+
+        init(_ handle: FileHandle) {
+            Thread { [self] in
+                data = handle.readDataToEndOfFile()
+                done.signal()
+            }.start()
+        }
+
+        func wait() -> Data {
+            done.wait()
+            return data
+        }
     }
 
     static func writeConfig(_ text: String, in dir: URL, mode: Int = 0o600, name: String = "mailscrub.yml") throws -> String {
@@ -478,5 +506,41 @@ import Testing
         #expect(noStore.status == 78 && noStore.stderr.contains("names no 'key_store'"))
         let missing = try Self.run(["check", "--config", dir.appendingPathComponent("nope.yml").path], in: dir)
         #expect(missing.status == 78)
+    }
+
+    /// `--jobs`: the same output, stats and manifest for every number of threads, on an
+    /// input of several blocks, from a file and through a pipe.
+    @Test func everyNumberOfJobsWritesTheSameBytes() throws {
+        let dir = try Self.scratchDirectory()
+        let config = try Self.writeConfig("secret: \(Self.vectorSecret)\n", in: dir)
+        var log = ""
+        for k in 0..<14_000 {
+            let id = String(format: "%010X", 0x3F2A81C0D4 + k)
+            log += "Mar  3 09:15:\(String(format: "%02d", k % 60)) mx postfix/smtpd[9]: \(id): client=c\(k % 97).example.net[192.0.2.\(k % 250)], sasl_username=user\(k)@example.org\n"
+            log += "Mar  3 09:15:\(String(format: "%02d", k % 60)) mx postfix/qmgr[9]: \(id): from=<sender\(k)@example.org>, size=\(k), nrcpt=1 (queue active)\n"
+        }
+        let input = dir.appendingPathComponent("big.log")
+        try Data(log.utf8).write(to: input)
+        #expect(log.utf8.count > 3 << 20)
+        for mode in ["lines", "events"] {
+            var first: (String, String, String)?
+            for jobs in ["1", "2", "4"] {
+                let manifest = dir.appendingPathComponent("m\(mode)\(jobs).json").path
+                let result = try Self.run(
+                    ["--config", config, "--emit", mode, "--jobs", jobs, "--stats", "--manifest", manifest, input.path], in: dir)
+                #expect(result.status == 0, "\(mode) --jobs \(jobs): \(result.stderr)")
+                #expect(!result.stdout.contains("sender1@") && result.stdout.split(separator: "\n").count == 28_000)
+                let sealed = try String(contentsOfFile: manifest, encoding: .utf8)
+                if let first {
+                    #expect(result.stdout == first.0 && result.stderr == first.1 && sealed == first.2, "\(mode) --jobs \(jobs)")
+                } else {
+                    first = (result.stdout, result.stderr, sealed)
+                }
+            }
+            let piped = try Self.run(["--config", config, "--emit", mode, "--jobs", "2"], stdin: log, in: dir)
+            #expect(piped.stdout == first?.0, "\(mode) through a pipe")
+        }
+        let zero = try Self.run(["--config", config, "--jobs", "0"], in: dir)
+        #expect(zero.status == 64 && zero.stderr.contains("--jobs"))
     }
 }

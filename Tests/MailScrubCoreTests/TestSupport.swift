@@ -30,11 +30,18 @@ enum TestSupport {
     }
 
     /// Runs `input` through the pipeline with a key ring; throws a missing epoch key.
+    /// `jobs` > 1 runs lines and events on that many threads, in blocks of `blockBytes`.
     static func run(
         _ input: [UInt8], mode: Pipeline.Mode, chunkSize: Int = 4096, keys: KeyRing,
-        clock: SyslogClock = clock(), correlation: Correlator.Options = Correlator.Options()
+        clock: SyslogClock = clock(), correlation: Correlator.Options = Correlator.Options(),
+        jobs: Int = 1, blockBytes: Int = 1 << 20
     ) throws -> [UInt8] {
-        let pipeline = Pipeline(mode: mode, keys: keys, clock: clock, correlation: correlation)
+        try run(Pipeline(mode: mode, keys: keys, clock: clock, correlation: correlation, jobs: jobs, blockBytes: blockBytes),
+                input, chunkSize: chunkSize)
+    }
+
+    /// Feeds `input` to `pipeline` in chunks of `chunkSize` and returns all it wrote.
+    static func run(_ pipeline: Pipeline, _ input: [UInt8], chunkSize: Int = 4096) throws -> [UInt8] {
         var output: [UInt8] = []
         let sink: (UnsafeRawBufferPointer) -> Void = { output.append(contentsOf: $0) }
         try input.withUnsafeBytes { bytes in

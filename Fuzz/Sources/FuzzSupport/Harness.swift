@@ -8,7 +8,8 @@ import MailScrubCore
 /// - leak: no planted marker (`qz`, any case) reaches the output;
 /// - verify: `mailscrub verify` (`OutputVerifier`) finds nothing in the output;
 /// - determinism: the input fed in one chunk and split at random boundaries gives
-///   the same bytes.
+///   the same bytes, and so does (lines and events) a run on two worker threads in
+///   blocks of a few lines.
 public final class Harness {
     private let mode: Pipeline.Mode
     /// The shipped policies (`policy/*.yml`), each with its own key; built once.
@@ -49,6 +50,11 @@ public final class Harness {
             return min(remaining, Int(seed % 64) + 1)
         }
         if whole != split { fail("determinism", ring.name, log, whole, detail: split) }
+        if mode != .records {
+            let blockBytes = Int(seed % 300) + 1
+            let parallel = process(log, keys: ring.keys, jobs: 2, blockBytes: blockBytes) { remaining in min(remaining, 97) }
+            if whole != parallel { fail("determinism on two threads, blocks of \(blockBytes)", ring.name, log, whole, detail: parallel) }
+        }
         if let leak = markerOffset(whole) {
             let lineStart = whole[..<leak].lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
             let lineEnd = whole[leak...].firstIndex(of: 0x0A) ?? whole.count
@@ -69,11 +75,11 @@ public final class Harness {
         }
     }
 
-    private func process(_ log: [UInt8], keys: SingleKey, chunk: (Int) -> Int) -> [UInt8] {
+    private func process(_ log: [UInt8], keys: SingleKey, jobs: Int = 1, blockBytes: Int = 1 << 20, chunk: (Int) -> Int) -> [UInt8] {
         let clock = SyslogClock(fixedYear: 2026, anchorYear: 2026, anchorMonth: 12, zoneOffset: { _ in 0 })
         let pipeline = Pipeline(
             mode: mode, keys: keys, clock: clock,
-            correlation: Correlator.Options(maxOpenMessages: 1000), maxLineLength: 4096)
+            correlation: Correlator.Options(maxOpenMessages: 1000), maxLineLength: 4096, jobs: jobs, blockBytes: blockBytes)
         var output: [UInt8] = []
         let sink: (UnsafeRawBufferPointer) -> Void = { output.append(contentsOf: $0) }
         log.withUnsafeBytes { bytes in

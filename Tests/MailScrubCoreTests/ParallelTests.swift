@@ -1,0 +1,165 @@
+import Foundation
+import Testing
+@testable import MailScrubCore
+
+/// `--jobs`: lines and events on several threads give, byte for byte, what one thread
+/// gives, with the same counts, key ids and errors, however the input is cut.
+@Suite struct ParallelTests {
+    /// Every input among the golden files.
+    static let inputs: [String] = {
+        let root = TestSupport.goldenDirectory
+        let folders = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
+        return folders.flatMap { folder in
+            ((try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent(folder).path)) ?? [])
+                .filter { $0.hasSuffix(".log") || $0 == "journal.json" || $0 == "journal-seq.json" || $0 == "journal-export.txt" }
+                .map { "\(folder)/\($0)" }
+        }.sorted()
+    }()
+
+    static func input(_ name: String) throws -> [UInt8] {
+        try Array(Data(contentsOf: TestSupport.goldenDirectory.appendingPathComponent(name)))
+    }
+
+    /// A pipeline for both runs of a comparison: `jobs` threads, blocks of `blockBytes`.
+    static func pipeline(
+        _ mode: Pipeline.Mode, keys: KeyRing, clock: SyslogClock = TestSupport.clock(), now: LogTime = LogTime(seconds: 0),
+        jobs: Int = 1, blockBytes: Int = 1 << 20
+    ) -> Pipeline {
+        Pipeline(mode: mode, keys: keys, clock: clock, now: now, jobs: jobs, blockBytes: blockBytes)
+    }
+
+    /// Output as text, so a failure shows lines, not bytes.
+    static func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
+
+    /// What a run left to compare besides its output.
+    static func counts(_ p: Pipeline) -> String {
+        "\(p.lineCount) \(p.truncatedLineCount) \(p.linesWithNUL) \(p.postfixLineCount) \(p.linesByFormat.sorted { $0.key < $1.key }) "
+            + "\(p.linesByKind.sorted { $0.key.rawValue < $1.key.rawValue }) \(p.keyIDsUsed.sorted())"
+    }
+
+    @Test(arguments: inputs)
+    func everyGoldenInputIsTheSameOnSeveralThreads(name: String) throws {
+        let input = try Self.input(name)
+        for mode in [Pipeline.Mode.lines, .events] {
+            let one = Self.pipeline(mode, keys: SingleKey(TestSupport.pseudonymizer()))
+            let expected = try TestSupport.run(one, input)
+            // A block of one line, a few lines, and the whole input; chunks of 1 to 4096.
+            for (jobs, blockBytes, chunkSize) in [(2, 1, 13), (3, 97, 1), (2, 4096, 4096), (4, 700, 61)] {
+                let many = Self.pipeline(mode, keys: SingleKey(TestSupport.pseudonymizer()), jobs: jobs, blockBytes: blockBytes)
+                let output = try TestSupport.run(many, input, chunkSize: chunkSize)
+                #expect(Self.text(output) == Self.text(expected), "\(name) \(mode) jobs=\(jobs) block=\(blockBytes) chunk=\(chunkSize)")
+                #expect(Self.counts(many) == Self.counts(one), "\(name) \(mode) jobs=\(jobs)")
+            }
+        }
+    }
+
+    /// Under `--year 2026` a block that starts in January after December cannot know the
+    /// year went on: it is read again in order, so its lines say 2027.
+    @Test func aYearCrossedBeforeABlockStartsIsCarriedIntoIt() throws {
+        var log = ""
+        for (day, month) in [(30, "Dec"), (31, "Dec"), (1, "Jan"), (2, "Jan")] {
+            for k in 0..<20 {
+                log += "\(month) \(day < 10 ? " " : "")\(day) 10:00:\(String(format: "%02d", k)) mx postfix/smtpd[7]: connect from mail.example.com[192.0.2.\(k)]\n"
+            }
+        }
+        let input = Array(log.utf8)
+        for mode in [Pipeline.Mode.lines, .events] {
+            let one = Self.pipeline(mode, keys: SingleKey(TestSupport.pseudonymizer()), clock: TestSupport.clock(year: 2026))
+            let expected = try TestSupport.run(one, input)
+            if mode == .events { #expect(String(decoding: expected, as: UTF8.self).contains("\"2027-01-02T10:00:19Z\"")) }
+            for blockBytes in [1, 300, 5000] {
+                let many = Self.pipeline(mode, keys: SingleKey(TestSupport.pseudonymizer()), clock: TestSupport.clock(year: 2026),
+                                         jobs: 2, blockBytes: blockBytes)
+                #expect(Self.text(try TestSupport.run(many, input, chunkSize: 333)) == Self.text(expected), "\(mode) block=\(blockBytes)")
+            }
+        }
+    }
+
+    static let secrets = [
+        "2026-03-03": "secret of the third of march, 0123456789",
+        "2026-03-04": "secret of the fourth of march, 012345678",
+        "2026-03-05": "secret of the fifth of march, 0123456789",
+    ]
+
+    /// Lines of three days under daily keys, each day followed by lines without a stamp
+    /// (a grep by queue id pasted in), whose key is the latest day's.
+    static var rotatingLog: [UInt8] {
+        var log = ""
+        for day in 3...5 {
+            for k in 0..<15 {
+                log += "Mar  \(day) 09:00:\(String(format: "%02d", k)) mx postfix/smtp[2]: 4104E3D: to=<b\(k)@example.net>, relay=none, delay=1, delays=0/0/1/0, dsn=4.4.1, status=deferred (x)\n"
+            }
+            for k in 0..<5 { log += "4104E3D: to=<pasted\(k)@example.net>, relay=none, delay=1, delays=0/0/1/0, dsn=4.4.1, status=deferred (x)\n" }
+        }
+        return Array(log.utf8)
+    }
+
+    @Test func rotatingKeysPickTheSameKeyForLinesWithoutAStampAndSealWithTheLast() throws {
+        let now = RotationTests.at("2026-03-03T00:00:00Z")
+        for mode in [Pipeline.Mode.lines, .events] {
+            let oneRing = RotationTests.ring(Self.secrets)
+            let one = Self.pipeline(mode, keys: oneRing, clock: TestSupport.clock(year: 2026), now: now)
+            let expected = try TestSupport.run(one, Self.rotatingLog)
+            #expect(one.keyIDsUsed.count == 3)
+            for blockBytes in [1, 250, 2000] {
+                let ring = RotationTests.ring(Self.secrets)
+                let many = Self.pipeline(mode, keys: ring, clock: TestSupport.clock(year: 2026), now: now, jobs: 3, blockBytes: blockBytes)
+                #expect(Self.text(try TestSupport.run(many, Self.rotatingLog, chunkSize: 100)) == Self.text(expected), "\(mode) block=\(blockBytes)")
+                #expect(many.keyIDsUsed == one.keyIDsUsed)
+                #expect(ring.sealing?.keyID == oneRing.sealing?.keyID)
+            }
+        }
+    }
+
+    @Test func aMissingEpochFailsAtTheSameEpochAfterWholeLines() throws {
+        var secrets = Self.secrets
+        secrets["2026-03-04"] = nil
+        let now = RotationTests.at("2026-03-03T00:00:00Z")
+        let everything = try TestSupport.run(Self.pipeline(.lines, keys: RotationTests.ring(Self.secrets), clock: TestSupport.clock(year: 2026), now: now), Self.rotatingLog)
+        for jobs in [1, 2, 3] {
+            let many = Self.pipeline(.lines, keys: RotationTests.ring(secrets), clock: TestSupport.clock(year: 2026), now: now, jobs: jobs, blockBytes: 300)
+            var output: [UInt8] = []
+            #expect(throws: KeyError(epoch: "2026-03-04")) {
+                try Self.rotatingLog.withUnsafeBytes { b in
+                    try many.feed(b) { output.append(contentsOf: $0) }
+                    try many.finish { output.append(contentsOf: $0) }
+                }
+            }
+            // What was written is whole lines of the run that had every key.
+            #expect(everything.starts(with: output) && (output.isEmpty || output.last == ASCII.newline), "jobs=\(jobs)")
+        }
+    }
+
+    /// Each file's stamps take their year from that file's anchor, in every block.
+    @Test func eachFileKeepsItsOwnYearAnchor() throws {
+        let first = Array(String(repeating: "Nov 28 10:00:00 mx postfix/smtpd[7]: connect from a.example.com[192.0.2.1]\n", count: 30).utf8)
+        let second = Array(String(repeating: "Feb  2 10:00:00 mx postfix/smtpd[7]: connect from b.example.com[192.0.2.2]\n", count: 30).utf8)
+        func run(jobs: Int) throws -> [UInt8] {
+            let pipeline = Self.pipeline(.events, keys: SingleKey(TestSupport.pseudonymizer()), jobs: jobs, blockBytes: 200)
+            var output: [UInt8] = []
+            let sink: (UnsafeRawBufferPointer) -> Void = { output.append(contentsOf: $0) }
+            pipeline.reanchor(year: 2025, month: 12)
+            try first.withUnsafeBytes { try pipeline.feed($0, sink: sink) }
+            pipeline.reanchor(year: 2026, month: 3)
+            try second.withUnsafeBytes { try pipeline.feed($0, sink: sink) }
+            try pipeline.finish(sink: sink)
+            return output
+        }
+        let expected = try run(jobs: 1)
+        let text = String(decoding: expected, as: UTF8.self)
+        #expect(text.contains("2025-11-28T10:00:00Z") && text.contains("2026-02-02T10:00:00Z"))
+        #expect(Self.text(try run(jobs: 2)) == text)
+    }
+
+    /// A flush waits for every block read so far (`tail -F` sees each line at once).
+    @Test func flushWritesEverythingReadSoFar() throws {
+        let pipeline = Self.pipeline(.lines, keys: SingleKey(TestSupport.pseudonymizer()), jobs: 2, blockBytes: 1 << 20)
+        var output: [UInt8] = []
+        let line = Array("May 20 22:17:06 mx1 postfix/smtpd[1]: connect from a.example.com[192.0.2.1]\nMay 20 22:17".utf8)
+        try line.withUnsafeBytes { try pipeline.feed($0) { output.append(contentsOf: $0) } }
+        try pipeline.flush { output.append(contentsOf: $0) }
+        #expect(output.count > 20 && output.last == ASCII.newline && !String(decoding: output, as: UTF8.self).contains("192.0.2.1"))
+        try pipeline.finish { output.append(contentsOf: $0) }
+        #expect(output.split(separator: ASCII.newline).count == 2)
+    }
+}
