@@ -30,7 +30,7 @@ public final class Harness {
             let policy = try! Policy.parse(text, path: path)
             let options = PseudonymOptions(hashBytes: policy.hashBytes ?? 16)
             let p = Pseudonymizer(secret: "mailscrub fuzzing secret, not for production", options: options, policy: policy)
-            return (file, SingleKey(p), OutputVerifier(hashBytes: options.hashBytes))
+            return (file, SingleKey(p), OutputVerifier(hashBytes: options.hashBytes, policy: policy))
         }
     }
 

@@ -32,7 +32,7 @@ enum VerifierRepair {
 
     /// Repairs `out[start...]`, written with `p`.
     static func repair(_ out: inout [UInt8], from start: Int, with p: Pseudonymizer) {
-        let verifier = OutputVerifier(hashBytes: p.options.hashBytes)
+        let verifier = OutputVerifier(hashBytes: p.options.hashBytes, clearDomains: p.clearDomains)
         for attempt in 0..<3 {
             var flagged: [(Range<Int>, OutputVerifier.Kind)] = []
             out.withUnsafeBytes { all in

@@ -3,7 +3,8 @@
 /// configured length. Reports where, never what.
 ///
 /// - around every `@`: the local part must be empty or exactly one pseudonym (2N lowercase
-///   hex) and the domain exactly one pseudonym;
+///   hex) and the domain exactly one pseudonym, or a domain the policy writes in clear
+///   (`clear_domains`), exactly as output writes it;
 /// - a `<…>` holding `@`, or after a Message-ID / msgid key, must hold one pseudonym;
 /// - nothing may read as an IPv4 or IPv6 address (pseudonyms are plain hex), except the
 ///   zero addresses `0.0.0.0` and `::` that `ip: zero` writes.
@@ -19,9 +20,17 @@ public struct OutputVerifier {
 
     /// Hex characters per pseudonym.
     public let pseudonymLength: Int
+    /// The policy's `clear_domains`, lowercase: accepted after the `@` of a pseudonym.
+    private let clearDomains: [[UInt8]]
 
-    public init(hashBytes: Int) {
+    public init(hashBytes: Int, clearDomains: [[UInt8]] = []) {
         pseudonymLength = 2 * hashBytes
+        self.clearDomains = clearDomains
+    }
+
+    /// A verifier for output written under `policy`.
+    public init(hashBytes: Int, policy: Policy) {
+        self.init(hashBytes: hashBytes, clearDomains: policy.clearDomains.map { Array($0.utf8) })
     }
 
     /// Appends the findings in one line (number `lineNumber`) to `findings`. A record or
@@ -98,7 +107,7 @@ public struct OutputVerifier {
                 let localOK = start == i || isPseudonym(b, start..<i)
                 // Nothing after the `@` (a lone one, or one right after a pseudonym) leaves
                 // only the local part to check.
-                let domainOK = stop == i + 1 || isPseudonym(b, i + 1..<stop)
+                let domainOK = stop == i + 1 || isPseudonym(b, i + 1..<stop) || isClearDomain(b, i + 1..<stop)
                 if !localOK || !domainOK { body(start..<stop, .address) }
                 i = max(stop, i + 1)
                 continue
@@ -129,6 +138,11 @@ public struct OutputVerifier {
     private static let triggers: [Bool] = (0..<256).map { value in
         let b = UInt8(value)
         return b == ASCII.at || b == ASCII.lessThan || b == ASCII.colon || ASCII.isHexDigit(b)
+    }
+
+    /// A domain of `clear_domains`, byte for byte.
+    private func isClearDomain(_ b: UnsafeRawBufferPointer, _ r: Range<Int>) -> Bool {
+        !clearDomains.isEmpty && clearDomains.contains { $0.count == r.count && $0.elementsEqual(b[r]) }
     }
 
     /// Exactly `pseudonymLength` lowercase hex digits.
