@@ -15,11 +15,20 @@ struct ConfigOptions: ParsableArguments {
     }
 }
 
-/// `--now` of `keys` and `check`: the given RFC 3339 time, else the system clock.
+/// `--now` of `keys` and `check`: the given RFC 3339 time, else $MAILSCRUB_NOW (the
+/// clock every subcommand reads, for tests and backfills), else the system clock.
 func currentTime(_ text: String?) throws -> LogTime {
-    guard let text else { return LogTime(seconds: Int64(Date().timeIntervalSince1970)) }
-    guard let time = LogTime(rfc3339: text) else {
-        throw Failure(.usage, "--now must be an RFC 3339 time such as 2026-11-24T03:00:00Z")
+    if let text {
+        guard let time = LogTime(rfc3339: text) else {
+            throw Failure(.usage, "--now must be an RFC 3339 time such as 2026-11-24T03:00:00Z")
+        }
+        return time
     }
-    return time
+    if let env = ProcessInfo.processInfo.environment["MAILSCRUB_NOW"], !env.isEmpty {
+        guard let time = LogTime(rfc3339: env) else {
+            throw Failure(.usage, "$MAILSCRUB_NOW must be an RFC 3339 time such as 2026-11-24T03:00:00Z")
+        }
+        return time
+    }
+    return LogTime(seconds: Int64(Date().timeIntervalSince1970))
 }

@@ -10,9 +10,9 @@ import MailScrubCore
 struct KeyStoreDirectory {
     var path: String
 
-    /// Creates the directory (0700) if it does not exist.
+    /// Creates the directory (0700) if it does not exist; its parent must exist.
     func create() throws {
-        try createParentDirectories(of: path + "/x")
+        try createParentDirectory(of: path + "/x")
     }
 
     /// Refuses a store that group or others can reach: it holds every epoch's secret.
@@ -52,9 +52,34 @@ struct KeyStoreDirectory {
         }
     }
 
-    /// Writes a new key file (0600, atomic, never replacing an existing one).
-    func write(_ key: EpochKey) throws {
-        try writeFileAtomically(key.text, to: path + "/" + EpochKey.fileName(key.epoch), overwrite: false)
+    /// The ledger of every epoch this store ever created a key for (one label a line), so
+    /// rotation can fill gaps without ever recreating a destroyed key; nil for a store
+    /// from before the ledger.
+    var ledgerPath: String { path + "/created-epochs" }
+
+    func createdEpochs() throws -> Set<String>? {
+        guard access(ledgerPath, F_OK) == 0 else { return nil }
+        let bytes = try ConfigLoader.readFile(ledgerPath, what: "key ledger")
+        return Set(String(decoding: bytes, as: UTF8.self).split(separator: "\n").map(String.init))
+    }
+
+    /// Adds `epochs` to the ledger (written before their keys, so a crash in between
+    /// leaves an epoch counted as created, never a key that could be made twice).
+    func recordCreated(_ epochs: [String]) throws {
+        let known = try createdEpochs()
+        let all = (known ?? []).union(epochs)
+        guard all != known else { return }
+        try writeFileAtomically(all.sorted().map { $0 + "\n" }.joined(), to: ledgerPath, overwrite: true)
+    }
+
+    /// Writes a key file (0600, atomic), replacing an existing one only when told to.
+    func write(_ key: EpochKey, replacing: Bool = false) throws {
+        let file = path + "/" + EpochKey.fileName(key.epoch)
+        do {
+            try writeFileAtomically(key.text, to: file, overwrite: replacing)
+        } catch let failure as Failure where failure.code == .cannotCreate && access(file, F_OK) == 0 && !replacing {
+            throw Failure(.cannotCreate, "\(file): epoch \(key.epoch) already has a key; 'mailscrub keys import --force' replaces it")
+        }
     }
 
     /// Destroys an epoch's key: overwrite with zeros, sync, unlink, sync the directory.

@@ -27,7 +27,7 @@ struct KeysCommand: ParsableCommand {
 
     struct Rotate: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Create the current epoch's key (and the next one's when due within a day); destroy keys older than 'retain' epochs.",
+            abstract: "Create the current epoch's key (and the next one's when due within a day, and those of past epochs still retained that never had one); destroy keys older than 'retain' epochs.",
             discussion: "Prints what it did, never a secret. Running it again changes nothing. Exit status 0 on success, non-zero on any failure, so cron can alert."
         )
 
@@ -45,8 +45,13 @@ struct KeysCommand: ParsableCommand {
                 }
                 try store.create()
                 try store.checkPermissions()
-                let existing = try store.keys().filter { $0.period == rotation.period }.map(\.epoch)
-                let plan = RotationPlan.make(existing: existing, now: now, rotation: rotation)
+                let keys = try store.keys()
+                for key in keys where Epoch.start(label: key.epoch, key.period) == nil {
+                    StandardError.write("mailscrub: warning: \(store.path)/\(EpochKey.fileName(key.epoch)): '\(key.epoch)' is not a \(key.period.rawValue) epoch label; rotation never removes it: delete it by hand")
+                }
+                let existing = keys.filter { $0.period == rotation.period }.map(\.epoch)
+                let plan = RotationPlan.make(existing: existing, created: try store.createdEpochs(), now: now, rotation: rotation)
+                if !dryRun { try store.recordCreated(existing + plan.create) }
                 if plan.isEmpty { print("keys: nothing to do (\(existing.count) key(s), \(rotation.period.rawValue), retain \(rotation.retain))") }
                 for epoch in plan.create {
                     var bytes = try ConfigLoader.randomKey()
@@ -96,6 +101,9 @@ struct KeysCommand: ParsableCommand {
         @Option(help: "The epoch label, e.g. 2026-11-24, 2026-W48, 2026-11.")
         var epoch: String?
 
+        @Flag(help: "Replace the epoch's existing key (pseudonyms made with it then no longer match).")
+        var force = false
+
         func run() throws {
             try reportingFailures {
                 let (setup, store, now) = try common.setup()
@@ -105,12 +113,13 @@ struct KeysCommand: ParsableCommand {
                 }
                 guard !config.secret.isEmpty else { throw Failure(.config, "the config has no 'secret' to import") }
                 let label = epoch ?? Epoch.label(now, period)
-                guard !label.isEmpty, label.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
-                    throw Failure(.usage, "--epoch must be an epoch label such as 2026-11-24, 2026-W48 or 2026-11")
+                guard Epoch.start(label: label, period) != nil else {
+                    throw Failure(.usage, "--epoch '\(label)' is not a \(period.rawValue) epoch label; policy '\(setup.policy.name)' rotates \(period.rawValue), whose labels look like \(Epoch.label(now, period))")
                 }
                 try store.create()
                 try store.checkPermissions()
-                try store.write(EpochKey(epoch: label, period: period, created: now, secret: config.secret))
+                try store.recordCreated([label])
+                try store.write(EpochKey(epoch: label, period: period, created: now, secret: config.secret), replacing: force)
                 print("imported the config's secret (key \(Pseudonymizer(secret: config.secret).keyID)) for epoch \(label)")
             }
         }

@@ -23,26 +23,38 @@ import Testing
     }
 
     /// Simulated days: create, keep `retain`, destroy older; a second run does nothing.
+    /// The first night also creates the retained days before it (yesterday's log needs a
+    /// key), a night the job did not run is filled in the next, and no destroyed epoch
+    /// ever gets a key again, even when rotation runs with a clock set back.
     @Test func planAcrossDays() {
         let rotation = Policy.Rotation(period: .daily, retain: 2)
         var store: [String] = []
+        var ledger: Set<String> = []
         func rotate(_ now: String) -> RotationPlan {
-            let plan = RotationPlan.make(existing: store, now: Self.at(now), rotation: rotation)
+            let plan = RotationPlan.make(existing: store, created: ledger, now: Self.at(now), rotation: rotation)
+            ledger.formUnion(plan.create)
             store = (store.filter { !plan.destroy.contains($0) } + plan.create).sorted()
             return plan
         }
-        #expect(rotate("2026-03-03T10:00:00Z") == RotationPlan(create: ["2026-03-03", "2026-03-04"], destroy: []))
+        #expect(rotate("2026-03-03T10:00:00Z") == RotationPlan(create: ["2026-03-02", "2026-03-03", "2026-03-04"], destroy: []))
         #expect(rotate("2026-03-03T10:05:00Z").isEmpty)
-        #expect(rotate("2026-03-04T10:00:00Z") == RotationPlan(create: ["2026-03-05"], destroy: []))
+        #expect(rotate("2026-03-04T10:00:00Z") == RotationPlan(create: ["2026-03-05"], destroy: ["2026-03-02"]))
         #expect(rotate("2026-03-05T10:00:00Z") == RotationPlan(create: ["2026-03-06"], destroy: ["2026-03-03"]))
         #expect(rotate("2026-03-05T11:00:00Z").isEmpty)
-        #expect(rotate("2026-03-20T10:00:00Z") == RotationPlan(create: ["2026-03-20", "2026-03-21"], destroy: ["2026-03-04", "2026-03-05", "2026-03-06"]))
-        #expect(store == ["2026-03-20", "2026-03-21"])
+        // The job did not run on the 6th and 7th: the 7th is still retained on the 8th.
+        #expect(rotate("2026-03-08T10:00:00Z") == RotationPlan(create: ["2026-03-07", "2026-03-08", "2026-03-09"], destroy: ["2026-03-04", "2026-03-05", "2026-03-06"]))
+        #expect(store == ["2026-03-07", "2026-03-08", "2026-03-09"])
+        // A clock set back to the 5th: its epochs were destroyed, none is made anew.
+        #expect(rotate("2026-03-05T12:00:00Z").create.isEmpty)
+        // A store from before the ledger: gaps after its oldest key only.
+        #expect(RotationPlan.make(existing: ["2026-03-06"], now: Self.at("2026-03-08T10:00:00Z"), rotation: Policy.Rotation(period: .daily, retain: 4))
+            == RotationPlan(create: ["2026-03-07", "2026-03-08", "2026-03-09"], destroy: []))
     }
 
     @Test func monthlyNextKeyOnlyWhenDueWithinADay() {
         let rotation = Policy.Rotation(period: .monthly, retain: 3)
-        #expect(RotationPlan.make(existing: [], now: Self.at("2026-11-15T00:00:00Z"), rotation: rotation).create == ["2026-11"])
+        #expect(RotationPlan.make(existing: [], now: Self.at("2026-11-15T00:00:00Z"), rotation: rotation).create == ["2026-09", "2026-10", "2026-11"])
+        #expect(RotationPlan.make(existing: ["2026-11"], created: ["2026-09", "2026-10", "2026-11"], now: Self.at("2026-11-15T00:00:00Z"), rotation: rotation).isEmpty)
         #expect(RotationPlan.make(existing: ["2026-11"], now: Self.at("2026-11-30T12:00:00Z"), rotation: rotation).create == ["2026-12"])
     }
 

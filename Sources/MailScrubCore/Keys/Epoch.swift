@@ -51,6 +51,44 @@ public enum Epoch {
         return start(LogTime(seconds: start(time, period).seconds - 1), period)
     }
 
+    /// The first instant of the epoch a label names, or nil when `label` is not exactly
+    /// the label of an epoch of `period` (`2026-13-45`, a weekly label for a daily store).
+    public static func start(label: String, _ period: Policy.Period) -> LogTime? {
+        if period == .never { return label == "all" ? LogTime(seconds: 0) : nil }
+        let parts = label.split(separator: "-", omittingEmptySubsequences: false)
+        func number(_ text: Substring, digits: Int) -> Int? {
+            guard text.count == digits, text.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+            return Int(text)
+        }
+        guard let first = parts.first, let year = number(first, digits: 4), (1970...9999).contains(year) else { return nil }
+        var days: Int?
+        switch period {
+        case .never:
+            return nil
+        case .daily:
+            if parts.count == 3, let m = number(parts[1], digits: 2), let d = number(parts[2], digits: 2),
+               (1...12).contains(m), (1...31).contains(d) {
+                days = CivilTime.days(year: year, month: m, day: d)
+            }
+        case .monthly:
+            if parts.count == 2, let m = number(parts[1], digits: 2), (1...12).contains(m) {
+                days = CivilTime.days(year: year, month: m, day: 1)
+            }
+        case .weekly:
+            if parts.count == 2, parts[1].first == "W", let w = number(parts[1].dropFirst(), digits: 2), (1...53).contains(w) {
+                // 4 January is always in week 1; weeks start on Monday.
+                let january4 = CivilTime.days(year: year, month: 1, day: 4)
+                let weekday = ((january4 + 3) % 7 + 7) % 7
+                days = january4 - weekday + (w - 1) * 7
+            }
+        }
+        guard let days else { return nil }
+        let start = LogTime(seconds: Int64(days) * 86_400)
+        // A day past the month's end (2026-02-30) or week 53 of a 52-week year reads as
+        // another epoch: the label must come back unchanged.
+        return Self.label(start, period) == label ? start : nil
+    }
+
     /// ISO 8601 week-numbering year and week of a day count since 1970-01-01.
     static func isoWeek(days: Int) -> (year: Int, week: Int) {
         let weekday = ((days + 3) % 7 + 7) % 7  // Monday = 0

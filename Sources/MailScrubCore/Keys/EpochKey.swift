@@ -65,18 +65,28 @@ public struct EpochKey: Equatable, Sendable {
 }
 
 /// What `mailscrub keys rotate` does at `now`: create the key of the current epoch (and
-/// of the next one when it starts within a day), and destroy keys older than the
-/// `retain` most recent epochs. Pure, so rotation can be tested across simulated dates;
-/// running it again after carrying it out yields an empty plan.
+/// of the next one when it starts within a day) and of every epoch the retention window
+/// still covers that never had a key (the first night, or nights the job did not run,
+/// so yesterday's log has its key), and destroy keys older than the `retain` most recent
+/// epochs. An epoch that once had a key is never given a new one (not even the current
+/// one, not even with a clock set back), so a destroyed key stays destroyed: `created` is the store's ledger of every epoch it ever created (nil
+/// for a store from before the ledger, where only gaps after its oldest key are filled).
+/// Pure, so rotation can be tested across simulated dates; running it again after
+/// carrying it out yields an empty plan.
 public struct RotationPlan: Equatable, Sendable {
-    /// Epochs to create a key for.
+    /// Epochs to create a key for, oldest first.
     public var create: [String]
     /// Epochs whose keys are to be destroyed.
     public var destroy: [String]
 
     public var isEmpty: Bool { create.isEmpty && destroy.isEmpty }
 
-    public static func make(existing: [String], now: LogTime, rotation: Policy.Rotation) -> RotationPlan {
+    public init(create: [String], destroy: [String]) {
+        self.create = create
+        self.destroy = destroy
+    }
+
+    public static func make(existing: [String], created: Set<String>? = nil, now: LogTime, rotation: Policy.Rotation) -> RotationPlan {
         let period = rotation.period
         var wanted = [Epoch.label(now, period)]
         if let next = Epoch.next(now, period), next.seconds - now.seconds <= 86_400 {
@@ -92,7 +102,9 @@ public struct RotationPlan: Equatable, Sendable {
         // Safe to force unwrap: `retained` starts with one element.
         let oldestKept = retained.last!
         let destroy = period == .never ? [] : existing.filter { $0 < oldestKept }.sorted()
-        let create = wanted.filter { !existing.contains($0) }
+        let oldestExisting = existing.min()
+        let backfill = retained.dropFirst().filter { epoch in created != nil || oldestExisting.map { epoch > $0 } ?? true }
+        let create = Set(wanted + backfill).filter { !existing.contains($0) && !(created?.contains($0) ?? false) }.sorted()
         return RotationPlan(create: create, destroy: destroy)
     }
 }
