@@ -25,6 +25,14 @@ enum ConfigLoader {
         guard stat(path, &info) == 0 else {
             throw Failure(.config, "\(path): cannot read config: \(errnoText())")
         }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG:
+            break
+        case S_IFDIR:
+            throw Failure(.config, "\(path): is a directory, not a config file")
+        default:
+            throw Failure(.config, "\(path): is not a regular file (a device, pipe or socket); a config must be a file of its own")
+        }
         let mode = info.st_mode & 0o777
         guard mode & 0o077 == 0 else {
             throw Failure(.config, "\(path): permissions \(octal(mode)) let group or others access the secret; run: chmod 600 \(path)")
@@ -92,9 +100,15 @@ enum ConfigLoader {
             configDigest: loaded?.digest, policyDigest: policyDigest)
     }
 
+    /// Refusal of `command` without a config: its answer must match other runs.
+    static func noConfig(_ command: String) -> Failure {
+        Failure(.config, "\(command) needs the config's secret or key store, and no config was found (--config, $MAILSCRUB_CONFIG, \(defaultPath)); a one-time random key would match no other run")
+    }
+
     /// The keys for this run: the epoch keys of the key store when the policy rotates,
-    /// else the config's secret, else a one-time random key, which is announced on stderr.
-    static func keyRing(_ setup: Setup) throws -> KeyRing {
+    /// else the config's secret, else (unless `requireConfig`) a one-time random key,
+    /// which is announced on stderr.
+    static func keyRing(_ setup: Setup, requireConfig: Bool = false) throws -> KeyRing {
         if setup.policy.rotation.period != .never {
             guard let store = setup.keyStore else {
                 throw Failure(.config, "policy '\(setup.policy.name)' rotates keys (\(setup.policy.rotation.period.rawValue)) but the config names no 'key_store'")
@@ -106,12 +120,15 @@ enum ConfigLoader {
             }
             return EpochKeyRing(period: setup.policy.rotation.period, secrets: secrets, options: setup.options, policy: setup.policy)
         }
-        return SingleKey(try pseudonymizer(setup))
+        return SingleKey(try pseudonymizer(setup, randomWithoutConfig: !requireConfig, for: "--require-config: this run"))
     }
 
-    /// The one pseudonymizer of a run without rotation (and of `hash`).
-    static func pseudonymizer(_ setup: Setup) throws -> Pseudonymizer {
+    /// The one pseudonymizer of a run without rotation (and of `hash`). Without a config,
+    /// a one-time random key, announced on stderr, unless `randomWithoutConfig` is off
+    /// (`hash`, `--require-config`): then `command` is refused.
+    static func pseudonymizer(_ setup: Setup, randomWithoutConfig: Bool = true, for command: String = "scrub") throws -> Pseudonymizer {
         guard let config = setup.config else {
+            guard randomWithoutConfig else { throw noConfig(command) }
             var key = try randomKey()
             defer { wipe(&key) }
             StandardError.write(

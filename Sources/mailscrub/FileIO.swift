@@ -152,15 +152,77 @@ func writeFileAtomically(_ text: String, to path: String, overwrite: Bool, mode:
     }
 }
 
-/// Creates the directories leading to `path` (mode 0700) when they do not exist yet.
-func createParentDirectories(of path: String) throws {
-    var prefix = ""
-    let components = path.split(separator: "/", omittingEmptySubsequences: false).dropLast()
-    for (index, component) in components.enumerated() {
-        prefix += (index == 0 ? "" : "/") + component
-        guard !component.isEmpty, component != ".", component != ".." else { continue }
-        if mkdir(prefix, 0o700) != 0 && errno != EEXIST {
-            throw Failure(.cannotCreate, "\(path): cannot create directory \(prefix): \(errnoText())")
+/// Creates the directory `path` is in (mode 0700) when it does not exist yet, but only
+/// that last level: a mistyped path must not grow a tree of directories.
+func createParentDirectory(of path: String) throws {
+    guard let slash = path.lastIndex(of: "/") else { return }
+    let directory = String(path[..<slash])
+    guard !directory.isEmpty else { return }
+    var info = stat()
+    if stat(directory, &info) == 0 {
+        guard (info.st_mode & S_IFMT) == S_IFDIR else { throw Failure(.cannotCreate, "\(path): \(directory) is not a directory") }
+        return
+    }
+    guard mkdir(directory, 0o700) == 0 || errno == EEXIST else {
+        if errno == ENOENT {
+            throw Failure(.cannotCreate, "\(path): the directory \(directory) does not exist, nor does its parent; create it first")
         }
+        throw Failure(.cannotCreate, "\(path): cannot create directory \(directory): \(errnoText())")
+    }
+}
+
+/// Refuses, before any input is read, an output path that cannot be written: a
+/// directory, or a file in a directory this user cannot create files in (a temporary
+/// file beside it is renamed into place).
+func checkWritable(_ path: String, option: String) throws {
+    var info = stat()
+    if stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+        throw Failure(.cannotCreate, "\(path): \(option) names a directory; give a file name")
+    }
+    let slash = path.lastIndex(of: "/")
+    let directory = slash.map { String(path[..<$0]) } ?? "."
+    let folder = directory.isEmpty ? "/" : directory
+    guard stat(folder, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
+        throw Failure(.cannotCreate, "\(path): \(option): the directory \(folder) does not exist")
+    }
+    guard access(folder, W_OK | X_OK) == 0 else {
+        throw Failure(.cannotCreate, "\(path): \(option): cannot create files in \(folder): \(errnoText())")
+    }
+}
+
+/// `--output FILE`: output goes to a temporary file beside FILE, which takes FILE's name
+/// only when the run succeeds, so a failed or cut-off run never leaves a partial file
+/// where the hand-off looks.
+final class OutputFile {
+    let path: String
+    let fd: Int32
+    private let temporary: String
+    private var done = false
+
+    init(_ path: String) throws {
+        try checkWritable(path, option: "--output")
+        self.path = path
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { String(path[..<$0]) } ?? "."
+        var template = Array("\(directory.isEmpty ? "/" : directory)/.mailscrub-output-XXXXXX".utf8CString)
+        fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { throw Failure(.cannotCreate, "\(path): cannot create a file in \(directory): \(errnoText())") }
+        temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        // mkstemp makes 0600; the output is what the umask says, like a shell redirection.
+        let mask = umask(0)
+        umask(mask)
+        fchmod(fd, 0o666 & ~mask)
+    }
+
+    /// Syncs the file and gives it its name.
+    func commit() throws {
+        guard fsync(fd) == 0 else { throw Failure(.ioError, "\(path): cannot sync: \(errnoText())") }
+        guard rename(temporary, path) == 0 else { throw Failure(.cannotCreate, "\(path): cannot create: \(errnoText())") }
+        done = true
+    }
+
+    deinit {
+        close(fd)
+        if !done { unlink(temporary) }
     }
 }

@@ -7,8 +7,13 @@ import MailScrubCore
 struct HashCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hash",
-        abstract: "Print the pseudonym of each address, <message-id> or IP address.",
+        abstract: "Print the pseudonym of each address, <message-id> or IP address, exactly as output under the policy holds it.",
         discussion: """
+            The policy's options apply as in output: IP truncation or zeroing, hostname
+            hashing, clear_domains, hash_bytes, the recipient delimiter and, with rotating
+            keys, the epoch (--epoch). Without a config (or key store) it refuses: a
+            one-time key would give a pseudonym that matches nothing.
+
             By default a value in angle brackets with text inside is a message-id, a value
             that parses as an IPv4 or IPv6 address is an IP, and anything else is an address
             (a display name, brackets and quotes are cleaned off; '<>' is the null sender and
@@ -48,7 +53,7 @@ struct HashCommand: ParsableCommand {
     /// The config's key, or with a rotating policy the key of `epoch` (default: now's epoch).
     static func pseudonymizer(_ setup: ConfigLoader.Setup, epoch: String?) throws -> Pseudonymizer {
         let period = setup.policy.rotation.period
-        guard period != .never, let store = setup.keyStore else { return try ConfigLoader.pseudonymizer(setup) }
+        guard period != .never, let store = setup.keyStore else { return try ConfigLoader.pseudonymizer(setup, randomWithoutConfig: false, for: "hash") }
         try store.checkPermissions()
         let label = try epoch ?? Epoch.label(currentTime(nil), period)
         guard let key = try store.keys().first(where: { $0.epoch == label && $0.period == period }) else {
@@ -61,11 +66,11 @@ struct HashCommand: ParsableCommand {
         switch kind {
         case .address: return p.pseudonym(address: value)
         case .messageID: return p.pseudonym(messageID: value)
-        case .ip: return p.pseudonym(ip: value)
-        case .host: return p.pseudonym(host: value)
+        case .ip: return p.rendered(ip: value)
+        case .host: return p.rendered(host: value)
         case .auto:
             if value.hasPrefix("<"), value.hasSuffix(">"), value.count > 2 { return p.pseudonym(messageID: value) }
-            if IPAddress.isIPAddress(value) { return p.pseudonym(ip: value) }
+            if IPAddress.isIPAddress(value) { return p.rendered(ip: value) }
             return p.pseudonym(address: value)
         }
     }

@@ -25,7 +25,7 @@ struct KeygenCommand: ParsableCommand {
             var key = try ConfigLoader.randomKey()
             defer { wipe(&key) }
             let secret = Base64URL.encode(key)
-            try createParentDirectories(of: path)
+            try createParentDirectory(of: path)
             try writeFileAtomically(ExampleConfig.with(secret: secret), to: path, overwrite: force)
             let keyID = Pseudonymizer(secret: secret).keyID
             StandardError.write("mailscrub: wrote \(path) (mode 0600) with a new secret, key id \(keyID)")

@@ -43,6 +43,12 @@ struct ScrubCommand: ParsableCommand {
     @Option(help: "Write a JSON manifest of this run (counts, digests, key ids, HMAC seal) to this file.")
     var manifest: String?
 
+    @Option(help: "Write the output to this file instead of standard output: to a temporary file beside it, renamed to FILE only when the run succeeds.")
+    var output: String?
+
+    @Flag(help: "Refuse to run without a config (never fall back to a one-time random key); also set by MAILSCRUB_REQUIRE_CONFIG=1. For scheduled runs.")
+    var requireConfig = false
+
     @Argument(help: "Log files to read in order; standard input when none (or '-').")
     var files: [String] = []
 
@@ -54,8 +60,13 @@ struct ScrubCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             signal(SIGPIPE, SIG_IGN)
+            try suggestSubcommand()
+            // Every path written to is checked before any input is read.
+            if let manifest { try checkWritable(manifest, option: "--manifest") }
+            let outputFile = try output.map { try OutputFile($0) }
+            let outputFD = outputFile?.fd ?? 1
             let setup = try options.setup()
-            let keys = try ConfigLoader.keyRing(setup)
+            let keys = try ConfigLoader.keyRing(setup, requireConfig: requireConfig || ProcessInfo.processInfo.environment["MAILSCRUB_REQUIRE_CONFIG"] == "1")
             let loaded = setup.config
             let zoneName = timezone ?? loaded?.timezone
             let zone: TimeZone
@@ -67,7 +78,8 @@ struct ScrubCommand: ParsableCommand {
             } else {
                 zone = TimeZone.current
             }
-            let today = Calendar(identifier: .gregorian).dateComponents(in: zone, from: Date())
+            let now = try currentTime(nil)
+            let today = Calendar(identifier: .gregorian).dateComponents(in: zone, from: Date(timeIntervalSince1970: TimeInterval(now.seconds)))
             let clock = SyslogClock(
                 fixedYear: year ?? loaded?.year, anchorYear: today.year ?? 1970, anchorMonth: today.month ?? 1,
                 zoneOffset: { local in
@@ -78,7 +90,7 @@ struct ScrubCommand: ParsableCommand {
                 })
             let pipeline = Pipeline(
                 mode: emit, keys: keys, clock: clock,
-                now: LogTime(seconds: Int64(Date().timeIntervalSince1970)),
+                now: now,
                 correlation: loaded?.correlation ?? Correlator.Options(),
                 jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
             // Into a pipe or terminal, output goes out whenever the input has nothing more
@@ -87,14 +99,14 @@ struct ScrubCommand: ParsableCommand {
             pipeline.flushEachLine = lineBuffered
             pipeline.inputFormat = inputFormat
             pipeline.countsDamagedLines = stats
-            let flushWhenInputWaits = !standardOutputIsRegularFile()
+            let flushWhenInputWaits = outputFile == nil && !standardOutputIsRegularFile()
             // The output digest costs a pass over every byte written: only for manifests.
             let outputDigest = manifest == nil ? nil : SHA256Digest()
             var outputBytes = 0
             var inputBytes = 0
             var inputsByCompression: [String: Int] = [:]
             let sink: (UnsafeRawBufferPointer) throws -> Void = { block in
-                try writeAll(fd: 1, block.baseAddress!, block.count)
+                try writeAll(fd: outputFD, block.baseAddress!, block.count)
                 outputDigest?.update(block)
                 outputBytes += block.count
             }
@@ -137,7 +149,6 @@ struct ScrubCommand: ParsableCommand {
                 StandardError.write("mailscrub: warning: \(message)")
             }
             if let manifest, let outputDigest {
-                let now = LogTime(seconds: Int64(Date().timeIntervalSince1970))
                 var sealer: Pseudonymizer
                 if let used = keys.sealing {
                     sealer = used
@@ -159,6 +170,8 @@ struct ScrubCommand: ParsableCommand {
                 ).sealed(with: sealer)
                 try writeFileAtomically(String(decoding: text, as: UTF8.self), to: manifest, overwrite: true, mode: 0o644)
             }
+            // Last, so the file appears only for a run that succeeded, manifest and all.
+            try outputFile?.commit()
         }
     }
 
@@ -198,8 +211,38 @@ struct ScrubCommand: ParsableCommand {
         return "\(pipeline.postfixLineCount) of \(total) lines read are Postfix lines; \(cause)"
     }
 
+    /// A FILE that does not exist but reads like a mistyped subcommand (`keygne`) is
+    /// refused with the subcommand it resembles, before anything is read.
+    private func suggestSubcommand() throws {
+        let names = MailScrubCommand.configuration.subcommands.compactMap { $0.configuration.commandName }
+        for file in files where file != "-" && !file.contains("/") && access(file, F_OK) != 0 {
+            if let name = names.min(by: { editDistance(file, $0) < editDistance(file, $1) }), editDistance(file, name) <= 2 {
+                throw Failure(.usage, "\(file): no such file; did you mean 'mailscrub \(name)'?")
+            }
+        }
+        if files.isEmpty || files.contains("-"), isatty(0) == 1 {
+            StandardError.write("mailscrub: reading standard input (Ctrl-D to end; 'mailscrub --help' for usage)")
+        }
+    }
+
     private func standardOutputIsRegularFile() -> Bool {
         var info = stat()
         return fstat(1, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
     }
+}
+
+/// Levenshtein distance between two short words.
+func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a.utf8), b = Array(b.utf8)
+    var row = Array(0...b.count)
+    for i in 1...max(a.count, 1) where !a.isEmpty {
+        var previous = row[0]
+        row[0] = i
+        for j in 1...max(b.count, 1) where !b.isEmpty {
+            let kept = row[j]
+            row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
+            previous = kept
+        }
+    }
+    return a.isEmpty ? b.count : row[b.count]
 }

@@ -27,10 +27,10 @@ import Testing
 
     static func run(
         _ arguments: [String], stdin: String = "", stdinBytes: Data? = nil, in directory: URL,
-        environment: [String: String] = [:]
+        environment: [String: String] = [:], executable: String? = nil
     ) throws -> Result {
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = executable.map { URL(fileURLWithPath: $0) } ?? binary
         process.arguments = arguments
         process.currentDirectoryURL = directory
         var env = ProcessInfo.processInfo.environment
@@ -162,9 +162,13 @@ import Testing
         #expect(missing.status == 78 && missing.stderr.contains("nope.yml: cannot read config"))
         let directory = dir.appendingPathComponent("adir")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: directory.path)
+        // A directory or a device is no config: say so, never advise chmod on it.
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: directory.path)
         let isDirectory = try Self.run(["--config", directory.path], in: dir)
-        #expect(isDirectory.status == 78 && isDirectory.stderr.contains("adir: cannot read config"))
+        #expect(isDirectory.status == 78 && isDirectory.stderr.contains("adir: is a directory, not a config file"))
+        #expect(!isDirectory.stderr.contains("chmod"))
+        let device = try Self.run(["--config", "/dev/null"], in: dir)
+        #expect(device.status == 78 && device.stderr.contains("/dev/null: is not a regular file") && !device.stderr.contains("chmod"))
     }
 
     @Test func keygenWritesAPrivateConfigOnceAndNeverPrintsTheSecret() throws {
@@ -403,16 +407,17 @@ import Testing
         let config = try Self.writeConfig("secret: \(Self.vectorSecret)\nkey_store: keys\npolicy: rot.yml\ntimezone: UTC\n", in: dir)
         func rotate(_ now: String) throws -> Result { try Self.run(["keys", "rotate", "--config", config, "--now", now], in: dir) }
         func files() throws -> [String] {
-            try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("keys").path).sorted()
+            try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("keys").path).filter { $0.hasSuffix(".key") }.sorted()
         }
+        // The first run also creates yesterday's key (still retained): its log needs one.
         let first = try rotate("2026-03-03T10:00:00Z")
         #expect(first.status == 0 && first.stdout.contains("for epoch 2026-03-03") && first.stdout.contains("for epoch 2026-03-04"))
-        #expect(try files() == ["2026-03-03.key", "2026-03-04.key"])
+        #expect(try files() == ["2026-03-02.key", "2026-03-03.key", "2026-03-04.key"])
         let mode = try FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent("keys/2026-03-03.key").path)[.posixPermissions] as? Int
         #expect(mode == 0o600)
         let again = try rotate("2026-03-03T10:00:00Z")
         #expect(again.status == 0 && again.stdout.hasPrefix("keys: nothing to do"))
-        #expect(try files() == ["2026-03-03.key", "2026-03-04.key"])
+        #expect(try files() == ["2026-03-02.key", "2026-03-03.key", "2026-03-04.key"])
 
         // Records of the third use the third's key; the same input gives the same output.
         let log = "Mar  3 09:00:01 mx postfix/smtp[2]: 4104E3D: to=<b@example.net>, relay=none, delay=1, delays=0/0/1/0, dsn=4.4.1, status=deferred (x)\n"
@@ -435,6 +440,10 @@ import Testing
         #expect(try files() == ["2026-03-04.key", "2026-03-05.key", "2026-03-06.key"])
         let refused = try Self.run(["--config", config, "--year", "2026"], stdin: log, in: dir)
         #expect(refused.status == 78 && refused.stderr.contains("no key for epoch 2026-03-03"))
+        // Rotation with the clock set back never brings a destroyed key back.
+        let back = try rotate("2026-03-03T10:00:00Z")
+        #expect(back.status == 0 && !back.stdout.contains("created"))
+        #expect(try files() == ["2026-03-04.key", "2026-03-05.key", "2026-03-06.key"])
     }
 
     @Test func importKeepsAnOldSecretForAnEpoch() throws {

@@ -13,8 +13,8 @@ public final class Pseudonymizer {
     public let options: PseudonymOptions
     /// How IP addresses, hostnames and listed domains are written (from the policy).
     public let policy: Policy
-    /// `policy.clearDomains` as bytes.
-    private let clearDomains: [[UInt8]]
+    /// `policy.clearDomains` as bytes (lowercase, as written in output).
+    let clearDomains: [[UInt8]]
 
     /// One keyed context per context, indexed by `PseudonymContext.rawValue`.
     private let contexts: [HMACSHA256]
@@ -202,6 +202,17 @@ public final class Pseudonymizer {
     /// The pseudonym of a hostname, lowercased first.
     public func pseudonym(host: String) -> String {
         render(host.lowercased()) { bytes, out in appendHash(.host, of: bytes, to: &out) }
+    }
+
+    /// What output under the policy holds for an IP address: H_ip as written, of its
+    /// /24 or /48, a zero address, or nothing.
+    public func rendered(ip: String) -> String {
+        render(ip) { bytes, out in appendIP(bytes, 0..<bytes.count, to: &out) }
+    }
+
+    /// What output under the policy holds for a hostname: the name, H_host, or nothing.
+    public func rendered(host: String) -> String {
+        render(host) { bytes, out in appendHostname(bytes, 0..<bytes.count, to: &out) }
     }
 
     private func render(_ value: String, _ body: (UnsafeRawBufferPointer, inout [UInt8]) -> Void) -> String {
