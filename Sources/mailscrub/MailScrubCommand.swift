@@ -28,12 +28,14 @@ struct MailScrubCommand: ParsableCommand {
             Exit status:
               0   success (also when the reader of the output goes away early)
               64  bad command-line usage
-              65  'verify' found a token that is not a pseudonym
+              65  'verify' found a token that is not a pseudonym, or the output does not
+                  match its manifest; a cut archive; input without any Postfix line
               66  an input file could not be opened
-              73  'keygen' would overwrite an existing file (use --force)
+              73  an output cannot be created (--output, --manifest), or 'keygen' or
+                  'keys import' would replace an existing file or key (use --force)
               74  a read or write error
               78  a configuration problem (secret, permissions, YAML, policy, key store),
-                  or no key for a line's epoch
+                  no config where one is required, or no key for a line's epoch
             """,
         version: version,
         subcommands: [ScrubCommand.self, HashCommand.self, KeygenCommand.self, VerifyCommand.self, KeysCommand.self, CheckCommand.self],
