@@ -24,6 +24,9 @@ public final class Correlator {
     private let keys: KeyRing
     private let options: Options
     private let localDomains: [[UInt8]]
+    /// Words compared and written per record, made once (not per line, not lazy globals).
+    private let smtp = Array("smtp".utf8), deferred = Array("deferred".utf8)
+    private let expired = Array("expired".utf8), rejected = Array("rejected".utf8)
     private var states: [QueueKey: MessageState] = [:]
     private var hosts = HostTable()
     private var latest = LogTime(seconds: 0)
@@ -275,11 +278,11 @@ public final class Correlator {
         }
         let remoteRelay = event.relay.map { !relayIsLoopback && !b.matchesWhole("none", $0) } ?? false
         fill(&record, state: state, recipient: recipient, origRecipient: origRecipient,
-             deliveredBySMTP: record.transport == Array("smtp".utf8) && remoteRelay, p)
+             deliveredBySMTP: record.transport == smtp && remoteRelay, p)
         // Keep track of recipients waiting for a retry, for records at expiry.
         if let recipient {
             state.deferred.removeAll { $0 == recipient }
-            if status == Array("deferred".utf8) { state.deferred.append(recipient) }
+            if status == deferred { state.deferred.append(recipient) }
         }
         write(record, into: &out, p)
     }
@@ -293,7 +296,7 @@ public final class Correlator {
         let recipients: [[UInt8]?] = state.deferred.isEmpty ? [nil] : state.deferred
         for recipient in recipients {
             var record = baseRecord(b, event, state: state, key: key, now: now, p)
-            record.status = Array("expired".utf8)
+            record.status = expired
             fill(&record, state: state, recipient: recipient, origRecipient: nil, deliveredBySMTP: false, p)
             write(record, into: &out, p)
         }
@@ -306,7 +309,7 @@ public final class Correlator {
     ) throws(KeyError) {
         let p = try keys.pseudonymizer(for: now)
         var record = baseRecord(b, event, state: state, key: key, now: now, p)
-        record.status = Array("rejected".utf8)
+        record.status = rejected
         if let text = event.text {
             record.dsn = dsn(b, in: text)
             record.rejectReason = Array(RejectReason.classify(b, text).utf8)
@@ -332,7 +335,7 @@ public final class Correlator {
         _ b: UnsafeRawBufferPointer, _ event: PostfixEvent, state: MessageState?, key: QueueKey?, now: LogTime,
         _ p: Pseudonymizer
     ) -> DeliveryRecord {
-        var record = DeliveryRecord(keyID: Array(p.keyID.utf8), loggedAt: now, status: [])
+        var record = DeliveryRecord(keyID: p.keyIDBytes, loggedAt: now, status: [])
         if let host = event.header.host {
             // Kept, except that a host logged by IP address is hashed like any other IP.
             var rendered: [UInt8] = []

@@ -111,6 +111,12 @@ public func wipe(_ bytes: inout [UInt8]) {
     }
 }
 
+/// Overwrites `count` bytes at `base` with zeros in a way the compiler cannot drop as a
+/// dead store before the memory is freed.
+func wipe(_ base: UnsafeMutableRawPointer, _ count: Int) {
+    OPENSSL_cleanse(base, count)
+}
+
 /// Failures of the OpenSSL layer that callers can report.
 public enum CryptoError: Error, Equatable {
     /// RAND_bytes failed: the system's random source is not available.

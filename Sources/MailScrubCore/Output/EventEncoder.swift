@@ -13,6 +13,8 @@ final class EventEncoder {
     private let scrubber: LineScrubber
     /// Rendered pseudonyms and scrubbed text before escaping; reused.
     private var scratch: [UInt8] = []
+    /// Each kind's name as bytes, indexed like `PostfixEvent.Kind.allCases`.
+    private let kindNames = PostfixEvent.Kind.allCases.map { Array($0.rawValue.utf8) }
 
     init(scrubber: LineScrubber) {
         self.scrubber = scrubber
@@ -24,7 +26,7 @@ final class EventEncoder {
         JSONWriter.appendKey("schema", first: true, to: &out)
         JSONWriter.appendPlainString(Self.schema, to: &out)
         JSONWriter.appendKey("key_id", to: &out)
-        JSONWriter.appendPlainString(Array(p.keyID.utf8), to: &out)
+        JSONWriter.appendPlainString(p.keyIDBytes, to: &out)
         JSONWriter.appendKey("time", to: &out)
         if let time {
             out.append(ASCII.quote)
@@ -41,7 +43,7 @@ final class EventEncoder {
         JSONWriter.appendNumber(b, e.header.pid, to: &out)
         raw("queue_id", b, e.queueID, &out)
         JSONWriter.appendKey("event", to: &out)
-        JSONWriter.appendString(Array(e.kind.rawValue.utf8), to: &out)
+        JSONWriter.appendPlainString(kindNames[e.kind.index], to: &out)
         switch e.kind {
         case .unrecognized:
             scrubbed("text", b, 0..<b.count, whole: true, &out)

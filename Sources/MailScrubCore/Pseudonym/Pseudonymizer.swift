@@ -9,6 +9,8 @@
 public final class Pseudonymizer {
     /// Identifies the secret without revealing it; safe to print and to store in output.
     public let keyID: String
+    /// `keyID` as bytes, as records and events write it (no conversion per line).
+    let keyIDBytes: [UInt8]
     /// The scheme settings this instance hashes with.
     public let options: PseudonymOptions
     /// How IP addresses, hostnames and listed domains are written (from the policy).
@@ -37,6 +39,7 @@ public final class Pseudonymizer {
         }
         let id = master.authenticate(Array("mailscrub/v1/key-id".utf8))
         keyID = ASCII.hex(id.prefix(4))
+        keyIDBytes = Array(keyID.utf8)
         cache = PseudonymCache(outputLength: 2 * options.hashBytes)
         digest = .allocate(byteCount: 3 * HMACSHA256.outputByteCount, alignment: 16)
     }
@@ -53,6 +56,7 @@ public final class Pseudonymizer {
         clearDomains = other.clearDomains
         contexts = other.contexts.map { $0.copy() }
         keyID = other.keyID
+        keyIDBytes = other.keyIDBytes
         cache = PseudonymCache(outputLength: 2 * options.hashBytes)
         digest = .allocate(byteCount: 3 * HMACSHA256.outputByteCount, alignment: 16)
     }
