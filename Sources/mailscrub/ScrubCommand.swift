@@ -118,10 +118,12 @@ struct ScrubCommand: ParsableCommand {
                     if flushWhenInputWaits { try pipeline.flush(sink: sink) }
                 }, startOfFile: { modified, compression in
                     inputsByCompression[compression?.rawValue ?? "none", default: 0] += 1
+                    var anchor: (year: Int, month: Int)?
                     if let modified, year == nil, loaded?.year == nil {
                         let parts = Calendar(identifier: .gregorian).dateComponents(in: zone, from: modified)
-                        pipeline.reanchor(year: parts.year ?? 1970, month: parts.month ?? 1)
+                        anchor = (parts.year ?? 1970, parts.month ?? 1)
                     }
+                    try pipeline.startFile(anchor: anchor)
                 })
                 try pipeline.finish(sink: sink)
             } catch let error as CorruptInput {

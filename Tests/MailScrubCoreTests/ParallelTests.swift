@@ -138,9 +138,9 @@ import Testing
             let pipeline = Self.pipeline(.events, keys: SingleKey(TestSupport.pseudonymizer()), jobs: jobs, blockBytes: 200)
             var output: [UInt8] = []
             let sink: (UnsafeRawBufferPointer) -> Void = { output.append(contentsOf: $0) }
-            pipeline.reanchor(year: 2025, month: 12)
+            try pipeline.startFile(anchor: (2025, 12))
             try first.withUnsafeBytes { try pipeline.feed($0, sink: sink) }
-            pipeline.reanchor(year: 2026, month: 3)
+            try pipeline.startFile(anchor: (2026, 3))
             try second.withUnsafeBytes { try pipeline.feed($0, sink: sink) }
             try pipeline.finish(sink: sink)
             return output
@@ -149,6 +149,36 @@ import Testing
         let text = String(decoding: expected, as: UTF8.self)
         #expect(text.contains("2025-11-28T10:00:00Z") && text.contains("2026-02-02T10:00:00Z"))
         #expect(Self.text(try run(jobs: 2)) == text)
+    }
+
+    /// An export entry cut by the end of its file ends there, on any number of threads:
+    /// the next file's first line is not one of its fields.
+    @Test func anExportEntryNeverSpansFiles() throws {
+        let first = Array("__REALTIME_TIMESTAMP=1716243426000000\n_HOSTNAME=mx\nSYSLOG_IDENTIFIER=postfix/smtpd\nMESSAGE=connect from a.example.com[192.0.2.1]\n".utf8)
+        let second = Array("MESSAGE=disconnect from b.example.com[192.0.2.2]\nMay 20 22:17:06 mx postfix/smtpd[1]: connect from c.example.com[192.0.2.3]\n".utf8)
+        for mode in [Pipeline.Mode.lines, .events] {
+            func run(jobs: Int) throws -> String {
+                let pipeline = Self.pipeline(mode, keys: SingleKey(TestSupport.pseudonymizer()), jobs: jobs, blockBytes: 50)
+                var output: [UInt8] = []
+                let sink: (UnsafeRawBufferPointer) -> Void = { output.append(contentsOf: $0) }
+                try pipeline.startFile(anchor: nil)
+                try first.withUnsafeBytes { try pipeline.feed($0, sink: sink) }
+                try pipeline.startFile(anchor: nil)
+                try second.withUnsafeBytes { try pipeline.feed($0, sink: sink) }
+                try pipeline.finish(sink: sink)
+                return Self.text(output)
+            }
+            let one = try run(jobs: 1)
+            // Events: the entry, then the second file's two lines as text; lines: the
+            // entry written back and closed, then those two lines as they were.
+            if mode == .events {
+                #expect(one.split(separator: "\n").count == 3, "\(one)")
+            } else {
+                #expect(one.contains("]\n\nMESSAGE=disconnect from b.example.com["), "\(one)")
+            }
+            #expect(!one.contains("192.0.2"))
+            #expect(try run(jobs: 2) == one, "\(mode)")
+        }
     }
 
     /// A flush waits for every block read so far (`tail -F` sees each line at once).

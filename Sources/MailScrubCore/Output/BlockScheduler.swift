@@ -66,10 +66,12 @@ final class BlockScheduler: @unchecked Sendable {
         }
     }
 
-    func reanchor(year: Int, month: Int) {
-        // A block never spans files: each is read under its own file's anchor.
+    /// A block never spans files: each is read under its own file's anchor, and a
+    /// worker ends an export entry cut by its block's end as `Pipeline.startFile` does.
+    func startFile(anchor: (year: Int, month: Int)?) {
+        _ = boundary.finish()
         submit()
-        anchor = (year, month)
+        if let anchor { self.anchor = anchor }
     }
 
     func feed(_ chunk: UnsafeRawBufferPointer, sink: (UnsafeRawBufferPointer) throws -> Void) throws {

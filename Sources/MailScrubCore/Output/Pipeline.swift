@@ -121,11 +121,17 @@ public final class Pipeline {
         scheduler?.stop()
     }
 
-    /// Anchors the year of traditional syslog stamps: the current input's latest possible
-    /// date is `year`/`month` (a file's modification time).
-    public func reanchor(year: Int, month: Int) {
-        if let scheduler = parallel() { return scheduler.reanchor(year: year, month: month) }
-        clock.reanchor(year: year, month: month)
+    /// Starts the next input file. A journald export entry the previous file ended in
+    /// ends there (an entry never spans files), and with `anchor` (the file's
+    /// modification time) traditional stamps take their year from it: the file's latest
+    /// possible date is that year and month.
+    public func startFile(anchor: (year: Int, month: Int)?) throws {
+        if let scheduler = parallel() { return scheduler.startFile(anchor: anchor) }
+        if export.finish() {
+            journal = export.entry
+            try journalRecord(terminated: true, asExport: true)
+        }
+        if let anchor { clock.reanchor(year: anchor.year, month: anchor.month) }
     }
 
     /// Processes a chunk of input; `sink` receives output blocks when enough is pending.
