@@ -118,6 +118,11 @@ struct KeysCommand: ParsableCommand {
                 }
                 try store.create()
                 try store.checkPermissions()
+                // A key the ledger knows but the store no longer holds was destroyed:
+                // importing one would bring that epoch's pseudonyms back.
+                if !force, try store.createdEpochs()?.contains(label) == true, !(try store.epochs().contains(label)) {
+                    throw Failure(.cannotCreate, "epoch \(label) had a key that was destroyed; importing one brings its pseudonyms back: use --force if that is intended")
+                }
                 try store.recordCreated([label])
                 try store.write(EpochKey(epoch: label, period: period, created: now, secret: config.secret), replacing: force)
                 print("imported the config's secret (key \(Pseudonymizer(secret: config.secret).keyID)) for epoch \(label)")

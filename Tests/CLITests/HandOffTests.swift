@@ -100,6 +100,10 @@ import Testing
         #expect(try CLI.run(["keys", "import", "--config", config, "--epoch", "2026-11-24", "--force"], in: dir).status == 0)
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("keys").path)
         #expect(files.filter { $0.hasSuffix(".key") } == ["2026-11-24.key"])
+        // Once rotation destroyed it, the epoch takes no imported key without --force.
+        #expect(try CLI.run(["keys", "rotate", "--config", config, "--now", "2026-11-30T10:00:00Z"], in: dir).stdout.contains("destroyed key for epoch 2026-11-24"))
+        let destroyed = try CLI.run(["keys", "import", "--config", config, "--epoch", "2026-11-24"], in: dir)
+        #expect(destroyed.status == 73 && destroyed.stderr.contains("was destroyed"))
     }
 
     @Test func epochLabelsReadBackOnlyWhenExact() {
