@@ -15,10 +15,7 @@ megabytes="${1:-64}"
 out="$here/out"
 mkdir -p "$out"
 
-swift build -c release --package-path "$root" --product mailscrub >/dev/null
-swift build -c release --package-path "$here" --product loggen >/dev/null
-mailscrub="$(swift build -c release --package-path "$root" --show-bin-path)/mailscrub"
-loggen="$(swift build -c release --package-path "$here" --show-bin-path)/loggen"
+. "$here/tools/build.sh"
 cc -O2 -shared -fPIC -o "$out/malloc-count.so" "$here/tools/malloc-count.c"
 
 log="$out/bench-${megabytes}MB.log"

@@ -21,10 +21,7 @@ compression="${4:-none}"
 out="$here/out"
 mkdir -p "$out"
 
-swift build -c release --package-path "$root" --product mailscrub >/dev/null
-swift build -c release --package-path "$here" --product loggen >/dev/null
-mailscrub="$(swift build -c release --package-path "$root" --show-bin-path)/mailscrub"
-loggen="$(swift build -c release --package-path "$here" --show-bin-path)/loggen"
+. "$here/tools/build.sh"
 
 log="$out/bench-${megabytes}MB.log"
 [ "$shape" = normal ] || log="$out/bench-${megabytes}MB-$shape.log"
