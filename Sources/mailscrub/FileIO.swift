@@ -119,12 +119,7 @@ func readSome(_ fd: Int32, _ into: UnsafeMutableRawPointer, _ count: Int, _ name
 /// directory is written, fsynced and then linked (no overwrite) or renamed (overwrite)
 /// into place, and the directory is fsynced. A reader never sees a partial file.
 func writeFileAtomically(_ text: String, to path: String, overwrite: Bool, mode: mode_t = 0o600) throws {
-    let slash = path.lastIndex(of: "/")
-    let directory = slash.map { String(path[..<$0]) } ?? "."
-    var template = Array("\(directory.isEmpty ? "/" : directory)/.mailscrub-XXXXXX".utf8CString)
-    let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-    guard fd >= 0 else { throw Failure(.cannotCreate, "\(path): cannot create a file in \(directory): \(errnoText())") }
-    let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    let (fd, temporary) = try temporaryFile(beside: path, prefix: ".mailscrub-")
     var linked = false
     defer {
         close(fd)
@@ -145,10 +140,31 @@ func writeFileAtomically(_ text: String, to path: String, overwrite: Bool, mode:
         unlink(temporary)
     }
     linked = true
-    let dirfd = open(directory.isEmpty ? "/" : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-    if dirfd >= 0 {
-        fsync(dirfd)
-        close(dirfd)
+    syncDirectory(of: path)
+}
+
+/// The directory `path` is in, as a path to open: "." for a bare name, "/" at the root.
+func directory(of path: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return "." }
+    return slash == path.startIndex ? "/" : String(path[..<slash])
+}
+
+/// A new empty file (mode 0600) in the directory of `path`, named `prefix` and six
+/// random characters: its descriptor and path.
+func temporaryFile(beside path: String, prefix: String) throws -> (fd: Int32, path: String) {
+    let folder = directory(of: path)
+    var template = Array("\(folder)/\(prefix)XXXXXX".utf8CString)
+    let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+    guard fd >= 0 else { throw Failure(.cannotCreate, "\(path): cannot create a file in \(folder): \(errnoText())") }
+    return (fd, String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+}
+
+/// Makes a rename or link into the directory of `path` durable.
+func syncDirectory(of path: String) {
+    let fd = open(directory(of: path), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    if fd >= 0 {
+        fsync(fd)
+        close(fd)
     }
 }
 
@@ -179,9 +195,7 @@ func checkWritable(_ path: String, option: String) throws {
     if stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
         throw Failure(.cannotCreate, "\(path): \(option) names a directory; give a file name")
     }
-    let slash = path.lastIndex(of: "/")
-    let directory = slash.map { String(path[..<$0]) } ?? "."
-    let folder = directory.isEmpty ? "/" : directory
+    let folder = directory(of: path)
     guard stat(folder, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
         throw Failure(.cannotCreate, "\(path): \(option): the directory \(folder) does not exist")
     }
@@ -202,12 +216,7 @@ final class OutputFile {
     init(_ path: String) throws {
         try checkWritable(path, option: "--output")
         self.path = path
-        let slash = path.lastIndex(of: "/")
-        let directory = slash.map { String(path[..<$0]) } ?? "."
-        var template = Array("\(directory.isEmpty ? "/" : directory)/.mailscrub-output-XXXXXX".utf8CString)
-        fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { throw Failure(.cannotCreate, "\(path): cannot create a file in \(directory): \(errnoText())") }
-        temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        (fd, temporary) = try temporaryFile(beside: path, prefix: ".mailscrub-output-")
         // mkstemp makes 0600; the output is what the umask says, like a shell redirection.
         let mask = umask(0)
         umask(mask)
@@ -219,6 +228,7 @@ final class OutputFile {
         guard fsync(fd) == 0 else { throw Failure(.ioError, "\(path): cannot sync: \(errnoText())") }
         guard rename(temporary, path) == 0 else { throw Failure(.cannotCreate, "\(path): cannot create: \(errnoText())") }
         done = true
+        syncDirectory(of: path)
     }
 
     deinit {
