@@ -76,10 +76,9 @@ public enum Epoch {
             }
         case .weekly:
             if parts.count == 2, parts[1].first == "W", let w = number(parts[1].dropFirst(), digits: 2), (1...53).contains(w) {
-                // 4 January is always in week 1; weeks start on Monday.
-                let january4 = CivilTime.days(year: year, month: 1, day: 4)
-                let weekday = ((january4 + 3) % 7 + 7) % 7
-                days = january4 - weekday + (w - 1) * 7
+                // 4 January is always in week 1.
+                let january4 = LogTime(seconds: Int64(CivilTime.days(year: year, month: 1, day: 4)) * 86_400)
+                days = Int(Self.start(january4, .weekly).seconds / 86_400) + (w - 1) * 7
             }
         }
         guard let days else { return nil }

@@ -69,8 +69,9 @@ public struct EpochKey: Equatable, Sendable {
 /// still covers that never had a key (the first night, or nights the job did not run,
 /// so yesterday's log has its key), and destroy keys older than the `retain` most recent
 /// epochs. An epoch that once had a key is never given a new one (not even the current
-/// one, not even with a clock set back), so a destroyed key stays destroyed: `created` is the store's ledger of every epoch it ever created (nil
-/// for a store from before the ledger, where only gaps after its oldest key are filled).
+/// one, not even with a clock set back), so a destroyed key stays destroyed. `created`
+/// is the store's ledger of every epoch it ever created: nil for a store from before
+/// the ledger, where only gaps after its oldest key are filled.
 /// Pure, so rotation can be tested across simulated dates; running it again after
 /// carrying it out yields an empty plan.
 public struct RotationPlan: Equatable, Sendable {

@@ -166,7 +166,6 @@ final class BlockScheduler: @unchecked Sendable {
     }
 
     private func work(_ worker: Pipeline) {
-        var last: (year: Int, month: Int)?
         while true {
             condition.lock()
             while queueHead == queue.count, !stopping { condition.wait() }
@@ -183,11 +182,9 @@ final class BlockScheduler: @unchecked Sendable {
             }
             condition.unlock()
 
-            let anchor = job.anchor.flatMap { new in last.map { $0 == new } ?? false ? nil : new }
-            if let anchor = job.anchor { last = anchor }
             var output: [UInt8] = []
             // Safe to ignore: the sink only appends, and key errors come back in the result.
-            var result = (try? worker.readBlock(job.bytes, anchor: anchor, from: fresh) { output.append(contentsOf: $0) })
+            var result = (try? worker.readBlock(job.bytes, anchor: job.anchor, from: fresh) { output.append(contentsOf: $0) })
                 ?? Pipeline.BlockResult()
             result.output = output
 

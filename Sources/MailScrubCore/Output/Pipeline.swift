@@ -223,7 +223,8 @@ public final class Pipeline {
         case .lines:
             let header = SyslogHeader.parse(b)
             count(b, header, format: counted)
-            let p = try key(for: lineTime(b, header))
+            // A single key needs no line time: the stamp is not read at all then.
+            let p = try keys.fixed ?? key(for: lineTime(b, header))
             scrubber.scrub(b, with: p, into: &output)
             if terminated { output.append(ASCII.newline) }
         case .records, .events:
