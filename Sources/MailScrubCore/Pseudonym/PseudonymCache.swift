@@ -11,7 +11,7 @@ import Darwin
 /// creation (about 2.3 MB with the defaults) whatever the input; values longer than
 /// `maxValueLength` bypass the cache. The raw values it holds are wiped when it is freed.
 final class PseudonymCache {
-    /// Slots per context; a power of two.
+    /// Slots per context; a power of two, at least 8 (the wipe in deinit reads 8 at a time).
     static let slotsPerContext = 4096
     /// Longest value remembered, in bytes.
     static let maxValueLength = 48
@@ -37,10 +37,15 @@ final class PseudonymCache {
 
     deinit {
         // Only slots ever stored into hold raw values; wiping just those keeps a short-lived
-        // memo (a worker thread's, a test's) from costing a 2 MB memset when freed.
-        for slot in 0..<slotCount where lengths[slot] != 0 {
-            wipe(values + slot * Self.maxValueLength, Self.maxValueLength)
-            wipe(outputs + slot * outputLength, outputLength)
+        // memo (a worker thread's, a test's) from costing a 2 MB memset when freed. The
+        // lengths are read eight at a time, since most of a short-lived memo is empty.
+        let lengthWords = UnsafeRawPointer(lengths)
+        for first in stride(from: 0, to: slotCount, by: 8)
+        where lengthWords.loadUnaligned(fromByteOffset: first, as: UInt64.self) != 0 {
+            for slot in first..<first + 8 where lengths[slot] != 0 {
+                wipe(values + slot * Self.maxValueLength, Self.maxValueLength)
+                wipe(outputs + slot * outputLength, outputLength)
+            }
         }
         values.deallocate()
         lengths.deallocate()
