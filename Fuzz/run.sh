@@ -47,7 +47,8 @@ for target in "${targets[@]}"; do
     # package's scratch directory: build afresh once before giving up.
     "${build[@]}" "${flags[@]}" >/dev/null 2>&1 || {
         rm -rf "$scratch"
-        "${build[@]}" "${flags[@]}" >/dev/null
+        # swift build reports compile errors on stdout: show them when this fails too.
+        log="$("${build[@]}" "${flags[@]}" 2>&1)" || { echo "$log" >&2; exit 1; }
     }
 done
 bin="$("${build[@]}" --show-bin-path)"
