@@ -46,6 +46,20 @@ struct InputFiles {
     static let chunkSize = 1 << 20
 
     var paths: [String]
+    /// How far reading has got, for progress reports.
+    let position = InputPosition()
+
+    /// The size of all inputs together, when each is a regular file (of compressed
+    /// bytes, for an archive): what `position` moves towards.
+    func totalSize() -> Int64? {
+        var total: Int64 = 0
+        for path in paths.isEmpty ? ["-"] : paths {
+            var info = stat()
+            guard path != "-", stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+            total += Int64(info.st_size)
+        }
+        return total
+    }
 
     /// Calls `startOfFile` with each input's modification time (nil for standard input)
     /// and compression (nil for plain text), then `body` with each chunk of its
@@ -71,6 +85,8 @@ struct InputFiles {
             defer { if fd != 0 { close(fd) } }
             var info = stat()
             let isFile = fd != 0 && fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+            position.start(fd: isFile ? fd : nil, size: isFile ? Int64(info.st_size) : 0)
+            defer { position.finish() }
 
             // A pipe may hand out fewer bytes than the longest magic: read until there are enough.
             var filled = 0
@@ -84,17 +100,52 @@ struct InputFiles {
 
             if let compression {
                 try BackgroundDecompression.run(
-                    compression, fd: fd, first: Array(buffer[0..<filled]), name: name, body: body)
+                    compression, fd: fd, first: Array(buffer[0..<filled]), name: name
+                ) { block in
+                    position.streamed(block.count)
+                    try body(block)
+                }
                 continue
             }
             var chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<filled])
             while !chunk.isEmpty {
+                position.streamed(chunk.count)
                 try body(chunk)
                 if !isFile, !Self.hasInputReady(fd) { try inputWaits() }
                 let n = try readSome(fd, buffer.baseAddress!, buffer.count, name)
                 chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<n])
             }
         }
+    }
+}
+
+/// Input bytes read so far, as stored: a regular file's offset (which the thread that
+/// decompresses an archive moves), else the bytes handed out of a pipe.
+final class InputPosition {
+    private var finished: Int64 = 0
+    private var fd: Int32?
+    private var size: Int64 = 0
+    private var streamedBytes: Int64 = 0
+
+    var bytes: Int64 {
+        guard let fd else { return finished + streamedBytes }
+        return finished + min(size, max(0, Int64(lseek(fd, 0, SEEK_CUR))))
+    }
+
+    fileprivate func start(fd: Int32?, size: Int64) {
+        self.fd = fd
+        self.size = size
+        streamedBytes = 0
+    }
+
+    fileprivate func streamed(_ count: Int) {
+        if fd == nil { streamedBytes += Int64(count) }
+    }
+
+    fileprivate func finish() {
+        finished += fd == nil ? streamedBytes : size
+        fd = nil
+        streamedBytes = 0
     }
 }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import MailScrubCore
 
 /// The `mailscrub` command: scrubbing is the default subcommand.
@@ -41,4 +42,37 @@ struct MailScrubCommand: ParsableCommand {
         subcommands: [ScrubCommand.self, HashCommand.self, KeygenCommand.self, VerifyCommand.self, KeysCommand.self, CheckCommand.self],
         defaultSubcommand: ScrubCommand.self
     )
+
+    /// `mailscrub --help` shows what a bare `mailscrub` does: argument-parser's root
+    /// help lists only subcommands, so the scrub options are spliced in here.
+    static func main() {
+        let arguments = CommandLine.arguments.dropFirst()
+        if arguments.count == 1, ["--help", "-h", "help"].contains(arguments.first!) {
+            print(topLevelHelp())
+            return
+        }
+        main(nil)
+    }
+
+    /// The root help with the default subcommand's arguments and options in place of
+    /// the root's own usage and options.
+    static func topLevelHelp(columns: Int? = nil) -> String {
+        let root = helpMessage(columns: columns)
+        let scrub = helpMessage(for: ScrubCommand.self, columns: columns)
+        func section(_ text: String, from start: String, to end: String?) -> Substring {
+            guard let from = text.range(of: start)?.lowerBound else { return "" }
+            let to = end.flatMap { text.range(of: $0, range: from..<text.endIndex)?.lowerBound } ?? text.endIndex
+            return text[from..<to]
+        }
+        let overview = section(root, from: "OVERVIEW:", to: "\nUSAGE:")
+        return """
+            \(overview)
+            USAGE: mailscrub [scrub] [<options>] [<files> ...]
+                   mailscrub <subcommand> [<options>]
+
+            \(section(scrub, from: "ARGUMENTS:", to: nil).trimmingCharacters(in: .whitespacesAndNewlines))
+
+            \(section(root, from: "SUBCOMMANDS:", to: nil).trimmingCharacters(in: .whitespacesAndNewlines))
+            """
+    }
 }

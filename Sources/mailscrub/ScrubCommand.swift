@@ -49,6 +49,9 @@ struct ScrubCommand: ParsableCommand {
     @Flag(help: "Refuse to run without a config (never fall back to a one-time random key); also set by MAILSCRUB_REQUIRE_CONFIG=1. For scheduled runs.")
     var requireConfig = false
 
+    @Flag(inversion: .prefixedNo, help: "Show progress on stderr: input read, MB/s, output written (default: only when stderr is a terminal).")
+    var progress: Bool?
+
     @Argument(help: "Log files to read in order; standard input when none (or '-').")
     var files: [String] = []
 
@@ -110,10 +113,19 @@ struct ScrubCommand: ParsableCommand {
                 outputDigest?.update(block)
                 outputBytes += block.count
             }
+            let inputs = InputFiles(paths: files)
+            let progressLine = (progress ?? (isatty(2) == 1)) ? ProgressLine(totalBytes: inputs.totalSize()) : nil
+            // Erased before anything else reaches stderr: statistics, warnings, errors.
+            defer { progressLine?.clear() }
+            let unit = emit == .records ? "records" : emit == .events ? "events" : "lines"
             do {
-                try InputFiles(paths: files).forEachChunk({ chunk in
+                try inputs.forEachChunk({ chunk in
                     inputBytes += chunk.count
                     try pipeline.feed(chunk, sink: sink)
+                    if let progressLine {
+                        let written = emit == .records ? pipeline.recordsByStatus.values.reduce(0, +) : pipeline.lineCount
+                        progressLine.update(readBytes: inputs.position.bytes, written: written, unit: unit)
+                    }
                 }, inputWaits: {
                     if flushWhenInputWaits { try pipeline.flush(sink: sink) }
                 }, startOfFile: { modified, compression in
@@ -131,6 +143,7 @@ struct ScrubCommand: ParsableCommand {
                 do {
                     try pipeline.finish(sink: sink)
                 } catch is OutputClosed {}
+                progressLine?.clear()
                 if stats { StandardError.write(Self.statistics(pipeline, inputsByCompression: inputsByCompression)) }
                 throw Failure(.dataError, error.message)
             } catch is OutputClosed {
@@ -138,6 +151,7 @@ struct ScrubCommand: ParsableCommand {
             } catch let error as KeyError {
                 throw Failure(.config, error.description)
             }
+            progressLine?.clear()
             if pipeline.truncatedLineCount > 0 {
                 StandardError.write(
                     "mailscrub: \(pipeline.truncatedLineCount) line(s) longer than \(LineSplitter.defaultMaxLineLength) bytes were cut to that length")

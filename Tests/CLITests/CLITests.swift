@@ -94,6 +94,14 @@ import Testing
         let help = try Self.run(["--help"], in: dir)
         #expect(help.status == 0)
         #expect(help.stdout.contains("Exit status:") && help.stdout.contains("mailscrub keygen"))
+        // A bare `mailscrub` scrubs: its options are on the first help page, beside the
+        // subcommands, and `-h` and `help` show the same page.
+        for option in ["--emit <emit>", "--policy <policy>", "--stats", "--jobs <jobs>", "--progress", "SUBCOMMANDS:", "keys", "USAGE: mailscrub [scrub]"] {
+            #expect(help.stdout.contains(option), "\(option)")
+        }
+        #expect(try Self.run(["-h"], in: dir).stdout == help.stdout)
+        #expect(try Self.run(["help"], in: dir).stdout == help.stdout)
+        #expect(try Self.run(["help", "keys"], in: dir).stdout.contains("USAGE: mailscrub keys <subcommand>"))
     }
 
     @Test func withoutConfigARandomKeyIsUsedAndSaidSo() throws {
