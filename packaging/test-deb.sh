@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Installs the .deb on this machine and checks what an operator would: the binary runs
+# the sample with the Swift toolchain hidden (a private mount namespace puts an empty
+# directory over it), the man page and bash completions work, the scheduled job's
+# config belongs to the mailscrub user with mode 0600, and its key store can be made.
+# Needs root. Run by .ci/run after `make deb`; removes the package again at the end.
+#
+#     packaging/test-deb.sh dist/mailscrub_VERSION_ARCH.deb
+set -euo pipefail
+deb="$1"
+fail() { echo "test-deb: $*" >&2; exit 1; }
+
+dpkg -i "$deb" >/dev/null
+trap 'dpkg --purge mailscrub >/dev/null 2>&1 || true' EXIT
+
+toolchain="$(dirname "$(dirname "$(dirname "$(readlink -f "$(command -v swift)")")")")"
+out="$(mktemp -d)"
+chmod 755 "$out"
+unshare --mount sh -ec "
+    mount -t tmpfs none '$toolchain'
+    if ldd /usr/bin/mailscrub | grep -q '$toolchain'; then exit 3; fi
+    mailscrub /usr/share/doc/mailscrub/examples/sample.log > '$out/records.ndjson' 2> '$out/stderr.txt'
+" || fail "the installed binary does not run without $toolchain (status $?)"
+records="$(wc -l < "$out/records.ndjson")"
+[ "$records" -gt 0 ] || fail "no records from the sample"
+python3 -c 'import json, sys; [json.loads(line) for line in open(sys.argv[1])]' "$out/records.ndjson" \
+    || fail "records are not NDJSON"
+grep -q "one-time random key" "$out/stderr.txt" || fail "no notice of the one-time key"
+
+man -w mailscrub >/dev/null || fail "man does not find mailscrub(1)"
+MANWIDTH=80 man mailscrub 2>/dev/null | grep -q "EXIT STATUS" || fail "man mailscrub has no EXIT STATUS"
+
+completions=$(bash -c '
+    source /usr/share/bash-completion/completions/mailscrub
+    complete() { :; }
+    for words in "mailscrub --emit " "mailscrub scrub --emit " "mailscrub k"; do
+        read -r -a COMP_WORDS <<< "$words"
+        [ "${words: -1}" = " " ] && COMP_WORDS+=("")
+        COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 )); COMPREPLY=()
+        _mailscrub_default_scrub mailscrub "${COMP_WORDS[-1]}" "${COMP_WORDS[-2]}"
+        echo "${COMPREPLY[*]}"
+    done')
+[ "$completions" = $'records events lines\nrecords events lines\nkeygen keys' ] || fail "bash completion gave: $completions"
+
+[ "$(stat -c '%a %U' /etc/mailscrub/mailscrub.yml)" = "600 mailscrub" ] || fail "config is not 0600 mailscrub"
+[ -f /lib/systemd/system/mailscrub.timer ] || fail "no timer"
+grep -q "ExecStart=/usr/bin/mailscrub keys rotate" /lib/systemd/system/mailscrub.service || fail "service does not run /usr/bin/mailscrub"
+# The nightly job's first step, as its user, with the installed config and policy.
+runuser -u mailscrub -- env MAILSCRUB_CONFIG=/etc/mailscrub/mailscrub.yml mailscrub keys rotate >/dev/null \
+    || fail "keys rotate fails as the mailscrub user"
+runuser -u mailscrub -- env MAILSCRUB_CONFIG=/etc/mailscrub/mailscrub.yml mailscrub check >/dev/null \
+    || fail "check fails after keys rotate"
+rm -rf "$out" /etc/mailscrub/keys
+echo "test-deb: $deb installs and runs ($records records from the sample without $toolchain)"
