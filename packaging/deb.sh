@@ -54,6 +54,8 @@ if [ "$1" = configure ]; then
     if ! getent passwd mailscrub >/dev/null; then
         adduser --system --group --quiet --home /var/lib/mailscrub --no-create-home mailscrub
     fi
+    # adm reads /var/log/mail.log on Debian: the cron line needs it (the unit sets Group=adm).
+    if getent group adm >/dev/null; then adduser --quiet mailscrub adm; fi
     install -d -m 700 -o mailscrub -g mailscrub /var/lib/mailscrub
     chown mailscrub:mailscrub /etc/mailscrub /etc/mailscrub/mailscrub.yml
     chmod 700 /etc/mailscrub

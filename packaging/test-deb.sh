@@ -43,6 +43,7 @@ completions=$(bash -c '
 [ "$completions" = $'records events lines\nrecords events lines\nkeygen keys' ] || fail "bash completion gave: $completions"
 
 [ "$(stat -c '%a %U' /etc/mailscrub/mailscrub.yml)" = "600 mailscrub" ] || fail "config is not 0600 mailscrub"
+id -nG mailscrub | grep -qw adm || fail "the mailscrub user cannot read the mail log (not in adm)"
 [ -f /lib/systemd/system/mailscrub.timer ] || fail "no timer"
 grep -q "ExecStart=/usr/bin/mailscrub keys rotate" /lib/systemd/system/mailscrub.service || fail "service does not run /usr/bin/mailscrub"
 # The nightly job's first step, as its user, with the installed config and policy.
