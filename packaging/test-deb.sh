@@ -2,8 +2,10 @@
 # Installs the .deb on this machine and checks what an operator would: the binary runs
 # the sample with the Swift toolchain hidden (a private mount namespace puts an empty
 # directory over it), the man page and bash completions work, the scheduled job's
-# config belongs to the mailscrub user with mode 0600, and its key store can be made.
-# Needs root. Run by .ci/run after `make deb`; removes the package again at the end.
+# config belongs to the mailscrub user with mode 0600, its key store can be made, and
+# an upgrade keeps an edited config. From a checkout, also `make install` into a staging
+# directory, run the same way. Needs root. Run by .ci/run after `make deb`; removes the
+# package again at the end.
 #
 #     packaging/test-deb.sh dist/mailscrub_VERSION_ARCH.deb
 set -euo pipefail
@@ -51,5 +53,24 @@ runuser -u mailscrub -- env MAILSCRUB_CONFIG=/etc/mailscrub/mailscrub.yml mailsc
     || fail "keys rotate fails as the mailscrub user"
 runuser -u mailscrub -- env MAILSCRUB_CONFIG=/etc/mailscrub/mailscrub.yml mailscrub check >/dev/null \
     || fail "check fails after keys rotate"
+# Installing again (an upgrade) keeps the operator's edits of a conffile, and its mode.
+echo "# edited by the operator" >> /etc/mailscrub/mailscrub.yml
+dpkg -i "$deb" >/dev/null
+tail -n 1 /etc/mailscrub/mailscrub.yml | grep -q "edited by the operator" || fail "reinstalling replaced an edited conffile"
+[ "$(stat -c '%a %U' /etc/mailscrub/mailscrub.yml)" = "600 mailscrub" ] || fail "reinstalling changed the config's mode or owner"
+
+# make install, into a staging directory: the same binary runs without the toolchain.
+if [ -f Makefile ]; then
+    make -s install DESTDIR="$out/stage" PREFIX=/usr/local >/dev/null
+    unshare --mount sh -ec "
+        mount -t tmpfs none '$toolchain'
+        '$out/stage/usr/local/bin/mailscrub' '$out/stage/usr/local/share/doc/mailscrub/examples/sample.log' > '$out/installed.ndjson' 2>/dev/null
+    " || fail "make install's binary does not run without $toolchain"
+    [ "$(wc -l < "$out/installed.ndjson")" = "$records" ] || fail "make install's binary wrote other records"
+    for file in share/man/man1/mailscrub.1 share/bash-completion/completions/mailscrub share/zsh/site-functions/_mailscrub \
+            share/fish/vendor_completions.d/mailscrub.fish share/mailscrub/policy/strict.yml share/doc/mailscrub/examples/mailscrub.yml.example; do
+        [ -f "$out/stage/usr/local/$file" ] || fail "make install did not install $file"
+    done
+fi
 rm -rf "$out" /etc/mailscrub/keys
 echo "test-deb: $deb installs and runs ($records records from the sample without $toolchain)"
