@@ -3,7 +3,7 @@
 #   make                  dist/: the static release binary (stripped), its man page and
 #                         bash, zsh and fish completions
 #   make install          those, the shipped policies and example configs under PREFIX
-#                         (default /usr/local; DESTDIR for staging)
+#                         (default /usr/local; DESTDIR for staging); make uninstall
 #   make deb              dist/mailscrub_VERSION_ARCH.deb (packaging/deb.sh)
 #   make test             the test suite: swift test, then the schema and DuckDB tests
 #
@@ -21,7 +21,7 @@ SOURCES := Package.swift $(shell find Sources -name '*.swift' -o -name '*.h' -o 
 bindir := $(DESTDIR)$(PREFIX)/bin
 sharedir := $(DESTDIR)$(PREFIX)/share
 
-.PHONY: all install deb test version clean
+.PHONY: all install uninstall deb test version clean
 all: dist/mailscrub dist/mailscrub.1 dist/completions/mailscrub.bash
 
 dist/mailscrub: $(SOURCES)
@@ -52,6 +52,12 @@ install: all
 	install -m 644 README.md $(sharedir)/doc/mailscrub/
 	install -m 644 examples/sample.log config/mailscrub.yml.example $(sharedir)/doc/mailscrub/examples/
 	install -m 644 config/scheduled/* $(sharedir)/doc/mailscrub/examples/scheduled/
+
+uninstall:
+	rm -f $(bindir)/mailscrub $(sharedir)/man/man1/mailscrub.1 \
+		$(sharedir)/bash-completion/completions/mailscrub $(sharedir)/zsh/site-functions/_mailscrub \
+		$(sharedir)/fish/vendor_completions.d/mailscrub.fish
+	rm -rf $(sharedir)/mailscrub $(sharedir)/doc/mailscrub
 
 deb: all
 	packaging/deb.sh $(VERSION)

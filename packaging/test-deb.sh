@@ -71,6 +71,8 @@ if [ -f Makefile ]; then
             share/fish/vendor_completions.d/mailscrub.fish share/mailscrub/policy/strict.yml share/doc/mailscrub/examples/mailscrub.yml.example; do
         [ -f "$out/stage/usr/local/$file" ] || fail "make install did not install $file"
     done
+    make -s uninstall DESTDIR="$out/stage" PREFIX=/usr/local
+    [ -z "$(find "$out/stage" -type f)" ] || fail "make uninstall left $(find "$out/stage" -type f | head -n 1)"
 fi
 rm -rf "$out" /etc/mailscrub/keys
 echo "test-deb: $deb installs and runs ($records records from the sample without $toolchain)"
