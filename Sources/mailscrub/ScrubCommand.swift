@@ -49,7 +49,7 @@ struct ScrubCommand: ParsableCommand {
     @Flag(help: "Refuse to run without a config (never fall back to a one-time random key); also set by MAILSCRUB_REQUIRE_CONFIG=1. For scheduled runs.")
     var requireConfig = false
 
-    @Flag(inversion: .prefixedNo, help: "Show progress on stderr: input read, MB/s, output written (default: only when stderr is a terminal).")
+    @Flag(inversion: .prefixedNo, help: "Show progress on stderr: input read, MB/s, output written (default: when stderr is a terminal and the output is not).")
     var progress: Bool?
 
     @Argument(help: "Log files to read in order; standard input when none (or '-').")
@@ -114,7 +114,9 @@ struct ScrubCommand: ParsableCommand {
                 outputBytes += block.count
             }
             let inputs = InputFiles(paths: files)
-            let progressLine = (progress ?? (isatty(2) == 1)) ? ProgressLine(totalBytes: inputs.totalSize()) : nil
+            // By default only on a terminal, and not when the output goes to that terminal too.
+            let showProgress = progress ?? (isatty(2) == 1 && (outputFile != nil || isatty(1) == 0))
+            let progressLine = showProgress ? ProgressLine(totalBytes: inputs.totalSize()) : nil
             // Erased before anything else reaches stderr: statistics, warnings, errors.
             defer { progressLine?.clear() }
             let unit = emit == .records ? "records" : emit == .events ? "events" : "lines"

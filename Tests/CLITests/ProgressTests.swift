@@ -40,6 +40,11 @@ import Testing
         #expect(records.stdout.contains("MB/s, 0 records\u{1B}[K"), "\(records.stdout.debugDescription)")
         let off = try Self.runWithSlowInput("--config \(config) --no-progress", in: dir, terminal: true)
         #expect(!off.stdout.contains("MB/s"), "\(off.stdout.debugDescription)")
+        // Output to the same terminal: progress would garble it, so there is none.
+        let part = String(repeating: CLI.sampleLine, count: 200)
+        let command = "{ printf '%s' '\(part)'; sleep 0.6; printf '%s' '\(part)'; } | \"\(CLI.binary.path)\" --config \(config) --emit lines"
+        let onScreen = try CLI.run(["-qec", command, "/dev/null"], in: dir, executable: "/usr/bin/script")
+        #expect(onScreen.stdout.contains("mx postfix/qmgr[9]") && !onScreen.stdout.contains("MB/s"), "\(onScreen.stdout.debugDescription)")
     }
 
     /// The share of the input read is shown when the input is files of known size.
