@@ -8,9 +8,9 @@ Every input and the output directory must be on a filesystem each executor mount
 secret, or names the key store) must be readable there. The static binary is shipped
 to the executors with the job (SparkContext.addFile).
 
-lines and events: each input is cut into splits of --split-mb on line boundaries
-(compressed files stay whole: their bytes are piped to mailscrub, which decompresses
-them). Split N becomes output/part-N, so the parts in name order are the single-run
+lines and events: each input is cut into splits of --split-mb on line boundaries,
+piped to mailscrub; compressed files and files smaller than a split stay whole and
+are given to mailscrub by name (it decompresses them). Split N becomes output/part-N, so the parts in name order are the single-run
 output. Exact because, under a single key, a line's scrubbed form depends on that line
 alone; under rotating keys it also depends on the line's time, which is exact for
 stamps with a year (RFC 3339, RFC 5424, journal) or with --year when the log does not
@@ -88,18 +88,37 @@ def read_unit(path, start, end):
         return bytes(data)
 
 
-def decompressed(data):
-    if data.startswith(b"\x1f\x8b"):
-        return gzip.decompress(data)
-    if data.startswith(b"\xfd7zXZ\x00"):
-        return lzma.decompress(data)
-    if data.startswith(b"BZh"):
-        return bz2.decompress(data)
-    if data.startswith(b"\x28\xb5\x2f\xfd"):
+def unit_lines(path, start, end):
+    """The lines of a unit, each with its LF (the last line of a file is given one, since
+    in a partition the next line is another file's), a whole file read as a stream and
+    decompressed on the way. Lines end at LF only, as mailscrub reads them."""
+    if end is not None:
+        lines = read_unit(path, start, end).split(b"\n")
+        if lines[-1] == b"":
+            lines.pop()
+        for line in lines:
+            yield line + b"\n"
+        return
+    with open(path, "rb") as f:
+        head = f.read(6)
+    if head.startswith(b"\x28\xb5\x2f\xfd"):
         if shutil.which("zstd") is None:
             raise RuntimeError("a zstd archive needs the zstd command on the executors for records mode")
-        return subprocess.run(["zstd", "-dc"], input=data, capture_output=True, check=True).stdout
-    return data
+        process = subprocess.Popen(["zstd", "-dc", path], stdout=subprocess.PIPE)
+        stream = process.stdout
+    elif head.startswith(b"\x1f\x8b"):
+        stream = gzip.open(path, "rb")
+    elif head.startswith(b"\xfd7zXZ\x00"):
+        stream = lzma.open(path, "rb")
+    elif head.startswith(b"BZh"):
+        stream = bz2.open(path, "rb")
+    else:
+        stream = open(path, "rb")
+    with stream:
+        for line in stream:
+            yield line if line.endswith(b"\n") else line + b"\n"
+    if head.startswith(b"\x28\xb5\x2f\xfd") and process.wait() != 0:
+        raise RuntimeError(f"zstd could not read {path}")
 
 
 MONTHS = {b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec"}
@@ -137,11 +156,11 @@ def syslog_host(line):
     return b""
 
 
-def run_mailscrub(binary, arguments, data, label):
-    """mailscrub ARGUMENTS with `data` on stdin: (stdout, lines read, Postfix lines).
-    Raises on any exit status but the no-Postfix-line one, which the driver judges for
-    the whole input."""
-    result = subprocess.run([binary, *arguments, "--stats", "-"], input=data, capture_output=True)
+def run_mailscrub(binary, arguments, data, label, path=None):
+    """mailscrub ARGUMENTS on the file `path`, else with `data` on stdin: (stdout, lines
+    read, Postfix lines). Raises on any exit status but the no-Postfix-line one, which
+    the driver judges for the whole input."""
+    result = subprocess.run([binary, *arguments, "--stats", path or "-"], input=data, capture_output=True)
     lines = sum(int(n) for n in STATS.findall(result.stderr))
     postfix = sum(int(n) for n in POSTFIX.findall(result.stderr))
     no_postfix_line = result.returncode == 65 and b"lines read are Postfix lines" in result.stderr
@@ -199,8 +218,12 @@ def main(argv=None):
         if args.emit in ("lines", "events"):
             def scrub_unit(unit):
                 index, path, start, end = unit
+                # A whole file is given by name (mailscrub reads it, archive or not, and
+                # its modification time as a single run does); a split through a pipe.
+                whole = end is None
                 out, lines, postfix = run_mailscrub(
-                    shipped_binary(), mailscrub_arguments, read_unit(path, start, end), f"{path} bytes {start}-{end or 'end'}")
+                    shipped_binary(), mailscrub_arguments, None if whole else read_unit(path, start, end),
+                    path if whole else f"{path} bytes {start}-{end}", path if whole else None)
                 write_part(output, index, out)
                 return lines, postfix
 
@@ -210,14 +233,8 @@ def main(argv=None):
 
             def keyed_lines(unit):
                 index, path, start, end = unit
-                data = decompressed(read_unit(path, start, end))
-                # Lines end at LF only, as mailscrub reads them; the last one of a file
-                # is given its LF, since the next line in a partition is another's.
-                lines = data.split(b"\n")
-                if lines[-1] == b"":
-                    lines.pop()
-                for number, line in enumerate(lines):
-                    yield (syslog_host(line), index, number), line + b"\n"
+                for number, line in enumerate(unit_lines(path, start, end)):
+                    yield (syslog_host(line), index, number), line
 
             def scrub_partition(partition, pairs):
                 data = b"".join(line for _, line in pairs)

@@ -154,8 +154,8 @@ class SparkJobTests(unittest.TestCase):
         self.assertNotEqual(result.returncode, 0)
         # spark-submit hands the driver's stderr on through its stdout.
         report = result.stdout + result.stderr
-        self.assertIn(b"mailscrub_spark: mailscrub failed on " + broken.encode() + b" bytes 0-end with exit status 65: "
-                      b"mailscrub: standard input: truncated gzip data", report)
+        self.assertIn(b"mailscrub_spark: mailscrub failed on " + broken.encode() + b" with exit status 65: "
+                      b"mailscrub: " + broken.encode() + b": truncated gzip data", report)
 
 
 if __name__ == "__main__":
