@@ -44,6 +44,11 @@ completions=$(bash -c '
     done')
 [ "$completions" = $'records events lines\nrecords events lines\nkeygen keys' ] || fail "bash completion gave: $completions"
 
+if command -v fish >/dev/null; then
+    values=$(fish -c "complete -C 'mailscrub scrub --emit '" | cut -f1 | tr '\n' ' ')
+    [ "$values" = "records events lines " ] || fail "fish completion gave: $values"
+fi
+
 [ "$(stat -c '%a %U' /etc/mailscrub/mailscrub.yml)" = "600 mailscrub" ] || fail "config is not 0600 mailscrub"
 id -nG mailscrub | grep -qw adm || fail "the mailscrub user cannot read the mail log (not in adm)"
 [ -f /lib/systemd/system/mailscrub.timer ] || fail "no timer"
