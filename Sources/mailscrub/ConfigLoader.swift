@@ -105,10 +105,11 @@ enum ConfigLoader {
         Failure(.config, "\(command) needs the config's secret or key store, and no config was found (--config, $MAILSCRUB_CONFIG, \(defaultPath)); a one-time random key would match no other run")
     }
 
-    /// The keys for this run: the epoch keys of the key store when the policy rotates,
-    /// else the config's secret, else (unless `requireConfig`) a one-time random key,
-    /// which is announced on stderr.
-    static func keyRing(_ setup: Setup, requireConfig: Bool = false) throws -> KeyRing {
+    /// The keys for this run, built here for every command that pseudonymizes: the epoch
+    /// keys of the key store when the policy rotates, else the config's secret, else
+    /// (unless `requireConfig`) a one-time random key, which is announced on stderr.
+    /// `command` names what is refused without a config.
+    static func keyRing(_ setup: Setup, requireConfig: Bool = false, for command: String = "--require-config: this run") throws -> KeyRing {
         if setup.policy.rotation.period != .never {
             guard let store = setup.keyStore else {
                 throw Failure(.config, "policy '\(setup.policy.name)' rotates keys (\(setup.policy.rotation.period.rawValue)) but the config names no 'key_store'")
@@ -120,7 +121,7 @@ enum ConfigLoader {
             }
             return EpochKeyRing(period: setup.policy.rotation.period, secrets: secrets, options: setup.options, policy: setup.policy)
         }
-        return SingleKey(try pseudonymizer(setup, randomWithoutConfig: !requireConfig, for: "--require-config: this run"))
+        return SingleKey(try pseudonymizer(setup, randomWithoutConfig: !requireConfig, for: command))
     }
 
     /// The one pseudonymizer of a run without rotation (and of `hash`). Without a config,

@@ -50,16 +50,23 @@ struct HashCommand: ParsableCommand {
         }
     }
 
-    /// The config's key, or with a rotating policy the key of `epoch` (default: now's epoch).
+    /// The key the output holds for `epoch` (default: now's): the run's key ring, as a
+    /// scrub builds it, but never a one-time key.
     static func pseudonymizer(_ setup: ConfigLoader.Setup, epoch: String?) throws -> Pseudonymizer {
+        let ring = try ConfigLoader.keyRing(setup, requireConfig: true, for: "hash")
         let period = setup.policy.rotation.period
-        guard period != .never, let store = setup.keyStore else { return try ConfigLoader.pseudonymizer(setup, randomWithoutConfig: false, for: "hash") }
-        try store.checkPermissions()
-        let label = try epoch ?? Epoch.label(currentTime(nil), period)
-        guard let key = try store.keys().first(where: { $0.epoch == label && $0.period == period }) else {
-            throw Failure(.config, KeyError(epoch: label).description)
+        var time = try currentTime(nil)
+        if let epoch, period != .never {
+            guard let start = Epoch.start(label: epoch, period) else {
+                throw Failure(.usage, "--epoch '\(epoch)' is not an epoch of policy '\(setup.policy.name)' (\(period.rawValue) epochs are labelled like \(Epoch.label(time, period)))")
+            }
+            time = start
         }
-        return Pseudonymizer(secret: key.secret, options: setup.options, policy: setup.policy)
+        do throws(KeyError) {
+            return try ring.pseudonymizer(for: time)
+        } catch {
+            throw Failure(.config, error.description)
+        }
     }
 
     private func pseudonym(of value: String, with p: Pseudonymizer) -> String {

@@ -467,6 +467,13 @@ import Testing
         #expect(hash.stdout == "eb0d511bf7f469785f1f1dc61af78445@a572c4b0d254029fd8cd7fe058e939bd\n")
         let gone = try Self.run(["hash", "--config", config, "--epoch", "2026-01", "elijah@riseup.net"], in: dir)
         #expect(gone.status == 78 && gone.stderr.contains("no key for epoch 2026-01"))
+        // A label that is no monthly epoch is a usage error that says what one looks like.
+        let bad = try Self.run(["hash", "--config", config, "--epoch", "2026-03-03", "elijah@riseup.net"], in: dir)
+        #expect(bad.status == 64 && bad.stderr.contains("--epoch '2026-03-03' is not an epoch of policy") && bad.stderr.contains("monthly epochs are labelled like 20"))
+        // hash uses the key ring a scrub builds: a rotating policy needs the key store.
+        let noStore = try Self.writeConfig("secret: \(Self.vectorSecret)\npolicy: rot.yml\n", in: dir, name: "nostore.yml")
+        let refused = try Self.run(["hash", "--config", noStore, "elijah@riseup.net"], in: dir)
+        #expect(refused.status == 78 && refused.stderr.contains("names no 'key_store'"))
     }
 
     @Test func manifestDescribesTheRun() throws {
