@@ -70,10 +70,8 @@ def splits(paths, split_bytes):
 
 
 def read_unit(path, start, end):
-    """The bytes of a unit: whole lines starting in [start, end), or the whole file."""
+    """The bytes of a split: the whole lines that start in [start, end)."""
     with open(path, "rb") as f:
-        if end is None:
-            return f.read()
         if start > 0:
             f.seek(start - 1)
             # A line that began before `start` belongs to the previous unit.
