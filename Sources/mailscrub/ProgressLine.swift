@@ -13,7 +13,7 @@ final class ProgressLine {
 
     private let totalBytes: Int64?
     private let started = ProgressLine.now()
-    private var lastDraw = 0.0
+    private var lastDraw: Double
     private var drawn = false
 
     /// `totalBytes`: the size of the whole input, when it is known.

@@ -119,14 +119,13 @@ struct ScrubCommand: ParsableCommand {
             let progressLine = showProgress ? ProgressLine(totalBytes: inputs.totalSize()) : nil
             // Erased before anything else reaches stderr: statistics, warnings, errors.
             defer { progressLine?.clear() }
-            let unit = emit == .records ? "records" : emit == .events ? "events" : "lines"
             do {
                 try inputs.forEachChunk({ chunk in
                     inputBytes += chunk.count
                     try pipeline.feed(chunk, sink: sink)
                     if let progressLine {
                         let written = emit == .records ? pipeline.recordsByStatus.values.reduce(0, +) : pipeline.lineCount
-                        progressLine.update(readBytes: inputs.position.bytes, written: written, unit: unit)
+                        progressLine.update(readBytes: inputs.position.bytes, written: written, unit: emit.rawValue)
                     }
                 }, inputWaits: {
                     if flushWhenInputWaits { try pipeline.flush(sink: sink) }
