@@ -240,6 +240,16 @@ import Testing
 
     // MARK: Fuzzer findings
 
+    /// fuzz-lines, 2026-12-02: under a policy that rounds times, `2026-03-09:15:15` became
+    /// `2026-03-09:00`, and the last repair round dropped the flagged `@@@6@@@@@P@` after
+    /// it, gluing `09:00` to the `:` behind it into what reads as an IPv6 address. The
+    /// repair now drops until nothing is flagged.
+    @Test func droppingAFlaggedSpanGluesNoNewToken() throws {
+        for line in ["2026-03-09:15:15@@@6@@@@@P@: t:", "2026-03-09:15:15@@@6@@@@@P@:: t:", "x 1:2@@@6@@@@@P@:3 y"] {
+            try Self.expectClean(line, hiding: [], modes: [.lines, .events])
+        }
+    }
+
     @Test func fieldsAfterAnUnclosedBracketOrQuoteAreStillFields() throws {
         try Self.expectClean(
             "<22>May 20 22:17:06 mx1 postfix/smtpd[1]: 3F2A81C0D4: client=h[192.0.2.1], sasl_method=LOGIN, sasl_username=secretuser",
