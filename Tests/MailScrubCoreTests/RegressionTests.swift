@@ -250,6 +250,21 @@ import Testing
         }
     }
 
+    /// fuzz-events, 2026-12-02: under a policy that buckets sizes, a `size=` value with a
+    /// quote in it ran to a NUL or the end of the line. Its claim covered the header_checks
+    /// value behind it, and the size rule's fallback, the generic scan, wrote that value
+    /// as it was. Only a number is claimed as a size now.
+    @Test func sizeValueWithAQuoteHidesNoHeaderValue() throws {
+        for line in [
+            "com>, size=2\"k\u{0}\u{0}\u{0}3F2A81C0D4: reject: body secret subject 12( _ from mail.example.net[203.0.113.7]; from=<> to=<a@example.org> proto=ESMTP helo=<x>: 5.7.1 message content rejected",
+            "May 20 22:17:06 mx1 postfix/qmgr[1]: 3F2A81C0D4: from=<a@b.org>, size=1\"x 3F2A81C0D4: info: header Subject: secret words from h[192.0.2.1]; from=<a@b.org> to=<c@d.org>",
+            "size=12\"\u{0}3F2A81C0D4: warning: header X-Mailer: secret mailer from h[192.0.2.1]; from=<a@b.org> to=<c@d.org>",
+            "May 20 22:17:06 mx1 postfix/cleanup[1]: 3F2A81C0D4: size=1\" warning: header From: Secret Name <a@b.org> from h[192.0.2.1]; from=<a@b.org> to=<c@d.org>",
+        ] {
+            try Self.expectClean(line, hiding: ["secret"], modes: [.lines, .events])
+        }
+    }
+
     @Test func fieldsAfterAnUnclosedBracketOrQuoteAreStillFields() throws {
         try Self.expectClean(
             "<22>May 20 22:17:06 mx1 postfix/smtpd[1]: 3F2A81C0D4: client=h[192.0.2.1], sasl_method=LOGIN, sasl_username=secretuser",

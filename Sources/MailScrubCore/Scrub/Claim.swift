@@ -23,7 +23,7 @@ struct Claim {
         case drop
         /// The syslog timestamp, for a policy that rounds times down.
         case stamp(SyslogHeader.Format)
-        /// A `size=` value, for a policy that buckets sizes.
+        /// A `size=` value that is a number, for a policy that buckets sizes.
         case size
     }
 }

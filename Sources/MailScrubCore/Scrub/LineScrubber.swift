@@ -229,11 +229,8 @@ public final class LineScrubber {
         case .stamp(let format):
             StampCoarsening.append(b, claim.range, format: format, precision: pseudonymizer.policy.timePrecision, into: &output)
         case .size:
-            if let n = ASCII.decimal(b, claim.range) {
-                JSONWriter.appendInteger(Coarsening.log2Bucket(n), to: &output)
-            } else {
-                GenericScan.rewrite(b, claim.range, with: pseudonymizer, into: &output)
-            }
+            // Claimed only for a number; anything else would go rather than stay.
+            if let n = ASCII.decimal(b, claim.range) { JSONWriter.appendInteger(Coarsening.log2Bucket(n), to: &output) }
         }
     }
 }

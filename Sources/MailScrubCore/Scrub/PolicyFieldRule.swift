@@ -27,7 +27,10 @@ enum PolicyFieldRule {
         if policy.sizes == .log2 {
             var from = message.lowerBound
             while let value = KeyValue.find(b, "size=", in: from..<message.upperBound) {
-                if !value.isEmpty { claims.append(Claim(range: value, kind: .size)) }
+                // Only a number is a size. A value with a quote in it runs to a NUL or the
+                // line's end, and a claim over that much would hide the claims inside it
+                // (a header value) from their own rules.
+                if ASCII.decimal(b, value) != nil { claims.append(Claim(range: value, kind: .size)) }
                 from = KeyValue.end(of: value, in: b)
             }
         }
