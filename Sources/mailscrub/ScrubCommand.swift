@@ -37,7 +37,7 @@ struct ScrubCommand: ParsableCommand {
     @Option(help: "Threads that scrub lines and events (default: the number of cores). The output is the same for every number; records mode uses one.")
     var jobs: Int?
 
-    @Flag(help: "Print counts to stderr at the end: lines by kind, records by status, evicted messages.")
+    @Flag(help: "Print counts to stderr at the end: lines by format, outcome and kind, records by status, evicted messages.")
     var stats = false
 
     @Option(help: "Write a JSON manifest of this run (counts, digests, key ids, HMAC seal) to this file.")
@@ -199,10 +199,13 @@ struct ScrubCommand: ParsableCommand {
         }
         var kinds: [String: Int] = [:]
         for (kind, n) in pipeline.linesByKind { kinds[kind.rawValue] = n }
+        var outcomes: [String: Int] = [:]
+        for (outcome, n) in pipeline.linesByOutcome { outcomes[outcome.rawValue] = n }
         return """
             mailscrub: stats: lines read=\(pipeline.lineCount) unrecognized=\(pipeline.linesByKind[.unrecognized] ?? 0) truncated=\(pipeline.truncatedLineCount) with-nul=\(pipeline.linesWithNUL) invalid-utf8=\(pipeline.linesWithInvalidUTF8)
             mailscrub: stats: inputs by compression: \(join(inputsByCompression))
             mailscrub: stats: lines by format: \(join(pipeline.linesByFormat)) postfix=\(pipeline.postfixLineCount)
+            mailscrub: stats: lines by outcome: \(join(outcomes))
             mailscrub: stats: lines by kind: \(join(kinds))
             mailscrub: stats: records by status: \(join(pipeline.recordsByStatus))
             mailscrub: stats: evicted queue ids=\(pipeline.evictedMessages)

@@ -532,6 +532,41 @@ import Testing
         #expect(missing.status == 78)
     }
 
+    /// `--stats` counts lines by outcome and kind from the one parse every mode makes:
+    /// the same counts in lines, events and records, on one thread or two.
+    @Test func statsCountOutcomesAndKindsInEveryMode() throws {
+        let dir = try Self.scratchDirectory()
+        let config = try Self.writeConfig("secret: \(Self.vectorSecret)\n", in: dir)
+        let log = """
+            Mar  3 09:15:10 mx1 postfix/smtpd[3201]: connect from mail.example.net[203.0.113.7]
+            Mar  3 09:15:10 mx1 postfix/smtpd[3201]: 3F2A81C0D4: client=mail.example.net[203.0.113.7]
+            Mar  3 09:15:11 mx1 postfix/qmgr[3]: 3F2A81C0D4: from=<ann@example.net>, size=812, nrcpt=1 (queue active)
+            3F2A81C0D4: to=<zoe@example.org>, relay=none, delay=1, status=sent (ok)
+            Mar  3 09:15:12 mx1 postfix/smtpd[3201]: warning: hostname example.net does not resolve to address 203.0.113.7
+            Mar  3 09:15:12 mx1 CRON[12]: (root) CMD (true)
+            not a log line at all
+
+            """
+        let input = dir.appendingPathComponent("mixed.log")
+        try Data(log.utf8).write(to: input)
+        var seen: Set<String> = []
+        for mode in ["lines", "events", "records"] {
+            for jobs in ["1", "2"] {
+                let result = try Self.run(["--config", config, "--emit", mode, "--jobs", jobs, "--stats", input.path], in: dir)
+                #expect(result.status == 0, "\(mode) --jobs \(jobs): \(result.stderr)")
+                let counts = result.stderr.split(separator: "\n").filter {
+                    $0.contains("lines by outcome") || $0.contains("lines by kind") || $0.contains("lines by format")
+                }.joined(separator: "\n")
+                seen.insert(counts)
+            }
+        }
+        #expect(seen.count == 1, "\(seen)")
+        let counts = seen.first ?? ""
+        #expect(counts.contains("lines by outcome: not-postfix=1 not-syslog=1 postfix-unsupported=1 understood=4"), "\(counts)")
+        #expect(counts.contains("lines by kind: client=1 connect=1 delivery=1 queued=1 unrecognized=3"), "\(counts)")
+        #expect(counts.contains("postfix=5"), "\(counts)")
+    }
+
     /// `--jobs`: the same output, stats and manifest for every number of threads, on an
     /// input of several blocks, from a file and through a pipe.
     @Test func everyNumberOfJobsWritesTheSameBytes() throws {

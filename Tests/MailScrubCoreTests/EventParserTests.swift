@@ -13,6 +13,31 @@ import Testing
 
     @Test func kindIndexMatchesCaseOrder() {
         for (i, kind) in PostfixEvent.Kind.allCases.enumerated() { #expect(kind.index == i) }
+        for (i, outcome) in LineOutcome.allCases.enumerated() { #expect(outcome.index == i) }
+    }
+
+    /// Every line is exactly one outcome, by what the one parse made of it.
+    @Test func outcomeOfEachKindOfLine() {
+        let cases: [(String, LineOutcome)] = [
+            ("Mar  3 09:15:10 mx1 postfix/smtp[3201]: 3F2A81C0D4: to=<zoe@example.org>, relay=none, delay=1, status=sent (ok)", .understood),
+            ("3F2A81C0D4: to=<zoe@example.org>, relay=none, delay=1, status=sent (ok)", .understood),
+            ("Mar  3 09:15:10 mx1 postfix/smtpd[3201]: connect from mail.example.net[203.0.113.7]", .understood),
+            ("Mar  3 09:15:10 mx1 amavis[77]: (77-01) Passed CLEAN {RelayedInbound}, [203.0.113.7] <a@example.net> -> <b@example.org>, Queue-ID: 3F2A81C0D4, Hits: 1.2", .understood),
+            ("Mar  3 09:15:10 mx1 postfix/smtpd[3201]: warning: hostname example.net does not resolve to address 203.0.113.7", .postfixUnsupported),
+            ("Mar  3 09:15:10 mx1 postfix-out/anvil[3201]: statistics: max connection rate 1/60s", .postfixUnsupported),
+            ("Mar  3 09:15:10 mx1 postlog: fatal: something", .postfixUnsupported),
+            ("3F2A81C0D4: something no parser reads", .postfixUnsupported),
+            ("NOQUEUE: something no parser reads", .postfixUnsupported),
+            ("Mar  3 09:15:10 mx1 dovecot: imap-login: Login: user=<zoe@example.org>", .notPostfix),
+            ("Mar  3 09:15:10 mx1 CRON[12]: (root) CMD (true)", .notPostfix),
+            ("just some words, not a log line", .notSyslog),
+            ("", .notSyslog),
+        ]
+        for (line, expected) in cases {
+            let (event, bytes) = Self.parse(line)
+            let outcome = bytes.withUnsafeBytes { LineOutcome(event, in: $0) }
+            #expect(outcome == expected, "\(line)")
+        }
     }
 
     @Test func deliveryFields() {

@@ -46,7 +46,7 @@ final class EventEncoder {
         JSONWriter.appendPlainString(kindNames[e.kind.index], to: &out)
         switch e.kind {
         case .unrecognized:
-            scrubbed("text", b, 0..<b.count, whole: true, &out)
+            scrubbedLine("text", b, e, &out)
         case .connect, .disconnect:
             client(b, e, &out)
         case .client:
@@ -231,7 +231,7 @@ final class EventEncoder {
     }
 
     private func optionalScrubbed(_ key: StaticString, _ b: UnsafeRawBufferPointer, _ range: Range<Int>?, _ out: inout [UInt8]) {
-        if let range { scrubbed(key, b, range, whole: false, &out) } else { raw(key, b, nil, &out) }
+        if let range { scrubbed(key, b, range, &out) } else { raw(key, b, nil, &out) }
     }
 
     private func address(_ key: StaticString, _ b: UnsafeRawBufferPointer, _ range: Range<Int>?, _ out: inout [UInt8]) {
@@ -270,17 +270,21 @@ final class EventEncoder {
         }
     }
 
-    /// Free text through the fail-closed scrubber: the generic scan for a span, the whole
-    /// line scrubber (structural rules too) for an unrecognized line.
-    private func scrubbed(_ key: StaticString, _ b: UnsafeRawBufferPointer, _ range: Range<Int>, whole: Bool, _ out: inout [UInt8]) {
+    /// Free text of a span through the fail-closed generic scan.
+    private func scrubbed(_ key: StaticString, _ b: UnsafeRawBufferPointer, _ range: Range<Int>, _ out: inout [UInt8]) {
         JSONWriter.appendKey(key, to: &out)
         scratch.removeAll(keepingCapacity: true)
-        if whole {
-            scrubber.scrub(b, with: p, into: &scratch)
-            VerifierRepair.repairForJSON(&scratch, from: 0, with: p)
-        } else {
-            GenericScan.rewriteVerified(b, range, with: p, into: &scratch)
-        }
+        GenericScan.rewriteVerified(b, range, with: p, into: &scratch)
+        JSONWriter.appendString(scratch, to: &out)
+    }
+
+    /// An unrecognized line through the whole line scrubber (structural rules too), with
+    /// the parse it already had.
+    private func scrubbedLine(_ key: StaticString, _ b: UnsafeRawBufferPointer, _ e: PostfixEvent, _ out: inout [UInt8]) {
+        JSONWriter.appendKey(key, to: &out)
+        scratch.removeAll(keepingCapacity: true)
+        scrubber.scrub(b, e, with: p, into: &scratch)
+        VerifierRepair.repairForJSON(&scratch, from: 0, with: p)
         JSONWriter.appendString(scratch, to: &out)
     }
 }

@@ -36,12 +36,20 @@ public final class Pipeline {
     /// Lines holding NUL bytes, and lines holding bytes that are not well-formed UTF-8.
     public private(set) var linesWithNUL = 0
     public private(set) var linesWithInvalidUTF8 = 0
-    /// Lines by event kind (records and events modes), indexed like `PostfixEvent.Kind.allCases`.
+    /// Lines by event kind, indexed like `PostfixEvent.Kind.allCases`, and by outcome,
+    /// indexed like `LineOutcome.allCases`.
     private var kindCounts = [Int](repeating: 0, count: PostfixEvent.Kind.allCases.count)
-    /// Lines by event kind (records and events modes); kinds not seen are left out.
+    private var outcomeCounts = [Int](repeating: 0, count: LineOutcome.allCases.count)
+    /// Lines by event kind, in every mode; kinds not seen are left out.
     public var linesByKind: [PostfixEvent.Kind: Int] {
         var counts: [PostfixEvent.Kind: Int] = [:]
         for (kind, n) in zip(PostfixEvent.Kind.allCases, kindCounts) where n > 0 { counts[kind] = n }
+        return counts
+    }
+    /// Lines by outcome, in every mode; outcomes not seen are left out.
+    public var linesByOutcome: [LineOutcome: Int] {
+        var counts: [LineOutcome: Int] = [:]
+        for (outcome, n) in zip(LineOutcome.allCases, outcomeCounts) where n > 0 { counts[outcome] = n }
         return counts
     }
     /// Records written, by status.
@@ -73,8 +81,8 @@ public final class Pipeline {
     private var formatCounts = [Int](repeating: 0, count: SyslogHeader.Format.allCases.count)
     private var journalLines = 0
     /// Lines from Postfix: a syslog tag naming postfix (or postlog), a queue id or
-    /// `NOQUEUE` where a line without syslog prefix starts, or (records and events) a
-    /// line a Postfix parser understood.
+    /// `NOQUEUE` where a line without syslog prefix starts, or a line a Postfix parser
+    /// understood.
     public private(set) var postfixLineCount = 0
 
     /// The log time of lines that carry none: the latest one seen, at first `now`.
@@ -217,21 +225,18 @@ public final class Pipeline {
         try synthetic.withUnsafeBytes { try text($0, terminated: terminated, counted: false) }
     }
 
-    /// One line of syslog text (or a journald entry written as one).
+    /// One line of syslog text (or a journald entry written as one), parsed once for
+    /// every mode: lines mode scrubs it with that parse.
     private func text(_ b: UnsafeRawBufferPointer, terminated: Bool, counted: Bool) throws {
+        let event = EventParser.parse(b)
+        count(b, event, format: counted)
         switch mode {
         case .lines:
-            let header = SyslogHeader.parse(b)
-            count(b, header, format: counted)
             // A single key needs no line time: the stamp is not read at all then.
-            let p = try keys.fixed ?? key(for: lineTime(b, header))
-            scrubber.scrub(b, with: p, into: &output)
+            let p = try keys.fixed ?? key(for: lineTime(b, event.header))
+            scrubber.scrub(b, event, with: p, into: &output)
             if terminated { output.append(ASCII.newline) }
         case .records, .events:
-            let event = EventParser.parse(b)
-            // A line a Postfix parser understood is Postfix's whatever its syslog_name.
-            count(b, event.header, format: counted, understood: event.kind != .unrecognized && event.kind != .contentFilter)
-            kindCounts[event.kind.index] += 1
             let time = event.header.timestamp.flatMap { clock.time(b, $0) }
             if let time { see(time) } else { fallback() }
             if mode == .records {
@@ -243,16 +248,16 @@ public final class Pipeline {
         }
     }
 
-    private func count(_ b: UnsafeRawBufferPointer, _ header: SyslogHeader, format: Bool, understood: Bool = false) {
-        if format { formatCounts[header.format.index] += 1 }
-        if understood {
-            postfixLineCount += 1
-        } else if let program = header.program {
-            // `postfix/smtpd`, `postfix-out/qmgr`, `/postfix-script`, `postlog`.
-            let tag = UnsafeRawBufferPointer(rebasing: b[program])
-            if tag.contains("postfix") || tag.matches("postlog", at: 0) { postfixLineCount += 1 }
-        } else if QueueID.prefix(b, at: header.messageStart) != nil || b.matches("NOQUEUE: ", at: header.messageStart) {
-            // A line without its syslog prefix, as a grep by queue id or a paste gives it.
+    /// Counts a line by outcome and kind, and (`format`, for lines as read, not the
+    /// syslog lines journald entries make) by header format.
+    private func count(_ b: UnsafeRawBufferPointer, _ event: PostfixEvent, format: Bool) {
+        if format { formatCounts[event.header.format.index] += 1 }
+        let outcome = LineOutcome(event, in: b)
+        outcomeCounts[outcome.index] += 1
+        kindCounts[event.kind.index] += 1
+        // A line a Postfix parser understood is Postfix's whatever its syslog_name; a
+        // content filter's is not.
+        if outcome == .postfixUnsupported || (outcome == .understood && event.kind != .contentFilter) {
             postfixLineCount += 1
         }
     }
@@ -293,9 +298,12 @@ public final class Pipeline {
         if let time = journal.time { see(time) } else { fallback() }
         let p = try key(for: journal.time ?? latest)
         scrubbed.removeAll(keepingCapacity: true)
-        synthetic.withUnsafeBytes { scrubber.scrub($0, with: p, into: &scrubbed) }
+        synthetic.withUnsafeBytes { line in
+            let event = EventParser.parse(line)
+            count(line, event, format: false)
+            scrubber.scrub(line, event, with: p, into: &scrubbed)
+        }
         if !asExport { VerifierRepair.repairForJSON(&scrubbed, from: 0, with: p) }
-        synthetic.withUnsafeBytes { count($0, SyslogHeader.parse($0), format: false) }
         scrubbed.withUnsafeBytes { b in
             let header = SyslogHeader.parse(b)
             // Only a tag the entry gave: a message shaped like `word: text` is no identifier.
@@ -504,6 +512,7 @@ public final class Pipeline {
         exportLines += worker.exportLines
         journalLines += worker.journalLines
         for i in kindCounts.indices { kindCounts[i] += worker.kindCounts[i] }
+        for i in outcomeCounts.indices { outcomeCounts[i] += worker.outcomeCounts[i] }
         for i in formatCounts.indices { formatCounts[i] += worker.formatCounts[i] }
     }
 

@@ -23,9 +23,17 @@ public final class LineScrubber {
     /// Appends the scrubbed form of `line` (no newline) to `output`, pseudonymized and
     /// treated as the policy of `pseudonymizer` says.
     public func scrub(_ line: UnsafeRawBufferPointer, with pseudonymizer: Pseudonymizer, into output: inout [UInt8]) {
+        scrub(line, EventParser.parse(line), with: pseudonymizer, into: &output)
+    }
+
+    /// The same, for a line already parsed into `event`.
+    public func scrub(
+        _ line: UnsafeRawBufferPointer, _ event: PostfixEvent, with pseudonymizer: Pseudonymizer,
+        into output: inout [UInt8]
+    ) {
         claims.removeAll(keepingCapacity: true)
         let end = line.count
-        let header = SyslogHeader.parse(line)
+        let header = event.header
         // Fields are looked for in the whole line: a header parsed after a NUL run (or not
         // at all) must not hide a field before it.
         var fieldsStart = 0
@@ -71,7 +79,7 @@ public final class LineScrubber {
             FieldRules.claims(line, in: fieldsStart..<fieldsEnd, into: &claims)
         }
         if pseudonymizer.policy.hostnames != .keep { hostnames(line, from: header.messageStart) }
-        if pseudonymizer.policy.statusText == .drop { statusText(line) }
+        if pseudonymizer.policy.statusText == .drop { statusText(line, event) }
         if PolicyFieldRule.applies(to: pseudonymizer.policy) {
             PolicyFieldRule.claims(line, header: header, policy: pseudonymizer.policy, into: &claims)
         }
@@ -169,8 +177,7 @@ public final class LineScrubber {
 
     /// The parenthesised status text of a delivery and the reply text of a reject, for
     /// `status_text: drop`.
-    private func statusText(_ b: UnsafeRawBufferPointer) {
-        let event = EventParser.parse(b)
+    private func statusText(_ b: UnsafeRawBufferPointer, _ event: PostfixEvent) {
         guard let text = event.text ?? event.nexthop else { return }
         switch event.kind {
         case .delivery:
