@@ -4,12 +4,17 @@ import Testing
 @Suite struct CorrelatorTests {
     static func feed(_ correlator: Correlator, _ lines: [String], clock: inout SyslogClock) -> [UInt8] {
         var out: [UInt8] = []
+        var records: [DeliveryRecord] = []
+        let encoder = RecordEncoder()
+        let p = TestSupport.pseudonymizer()
         for line in lines {
             let bytes = Array(line.utf8)
             bytes.withUnsafeBytes { b in
                 let event = EventParser.parse(b)
                 let time = event.header.timestamp.flatMap { clock.time(b, $0) }
-                try! correlator.process(b, event, time: time, into: &out)  // a single key cannot be missing
+                records.removeAll()
+                correlator.process(b, event, time: time, into: &records)
+                for record in records { encoder.encode(record, with: p, into: &out) }
             }
         }
         return out
@@ -17,7 +22,7 @@ import Testing
 
     /// Messages never removed are forgotten after max_age of log time.
     @Test func idleMessagesAreEvictedByAge() {
-        let correlator = Correlator(keys: SingleKey(TestSupport.pseudonymizer()), options: Correlator.Options(maxAge: 3600))
+        let correlator = Correlator(options: Correlator.Options(maxAge: 3600))
         var clock = TestSupport.clock(year: 2026)
         var lines = (0..<100).map { "Mar  3 09:00:00 mx postfix/qmgr[1]: \(String(0x10000 + $0, radix: 16, uppercase: true))A: from=<a@example.org>, size=1, nrcpt=1 (queue active)" }
         // Enough later lines to trigger a sweep.
@@ -29,7 +34,7 @@ import Testing
 
     /// The number of open messages stays under the cap however many never end.
     @Test func openMessagesAreCapped() {
-        let correlator = Correlator(keys: SingleKey(TestSupport.pseudonymizer()), options: Correlator.Options(maxOpenMessages: 1000))
+        let correlator = Correlator(options: Correlator.Options(maxOpenMessages: 1000))
         var clock = TestSupport.clock(year: 2026)
         var peak = 0
         for batch in 0..<10 {
@@ -46,7 +51,7 @@ import Testing
     /// At the cap, the message seen least recently goes, not the one opened first: a
     /// message still being logged survives a flood of new queue ids.
     @Test func capEvictsTheLeastRecentlySeen() {
-        let correlator = Correlator(keys: SingleKey(TestSupport.pseudonymizer()), options: Correlator.Options(maxOpenMessages: 1000))
+        let correlator = Correlator(options: Correlator.Options(maxOpenMessages: 1000))
         var clock = TestSupport.clock(year: 2026)
         func qid(_ n: Int) -> String { String(0x100000 + n, radix: 16, uppercase: true) }
         _ = Self.feed(correlator, ["Mar  3 09:00:00 mx postfix/qmgr[1]: 1A2B3C4D5E: from=<keep@example.org>, size=1, nrcpt=1 (queue active)"], clock: &clock)
@@ -66,7 +71,7 @@ import Testing
 
     /// `removed` ends a message: a reused queue id starts afresh.
     @Test func removedEndsAMessageAndIdsAreReused() throws {
-        let correlator = Correlator(keys: SingleKey(TestSupport.pseudonymizer()))
+        let correlator = Correlator()
         var clock = TestSupport.clock(year: 2026)
         let out = Self.feed(correlator, [
             "Mar  3 09:00:00 mx postfix/qmgr[1]: 4104E3D: from=<a@example.org>, size=10, nrcpt=1 (queue active)",

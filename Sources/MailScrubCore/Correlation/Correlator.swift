@@ -21,7 +21,6 @@ public final class Correlator {
         }
     }
 
-    private let keys: KeyRing
     private let options: Options
     private let localDomains: [[UInt8]]
     /// Words compared and written per record, made once (not per line, not lazy globals).
@@ -45,22 +44,21 @@ public final class Correlator {
     /// Messages currently open.
     public var openMessages: Int { states.count }
 
-    public init(keys: KeyRing, options: Options = Options()) {
-        self.keys = keys
+    public init(options: Options = Options()) {
         self.options = options
         localDomains = options.localDomains.map { Array($0.utf8) }
     }
 
-    /// Takes one parsed line; appends the records it completes to `out` (NDJSON). Throws
-    /// when a record falls in an epoch whose key does not exist.
-    public func process(_ b: UnsafeRawBufferPointer, _ event: PostfixEvent, time: LogTime?, into out: inout [UInt8]) throws(KeyError) {
+    /// Takes one parsed line; appends the records it completes to `out`, raw, each to be
+    /// written with the key of its `loggedAt`.
+    func process(_ b: UnsafeRawBufferPointer, _ event: PostfixEvent, time: LogTime?, into out: inout [DeliveryRecord]) {
         let now = time ?? latest
         if now > latest { latest = now }
         linesSinceSweep += 1
         if linesSinceSweep >= 4096 { sweep() }
 
         guard let queueID = event.queueID else {
-            if event.kind == .reject { try emitReject(b, event, state: nil, key: nil, now: now, into: &out) }
+            if event.kind == .reject { emitReject(b, event, state: nil, key: nil, now: now, into: &out) }
             return
         }
         let host = hosts.id(b, event.header.host)
@@ -104,10 +102,10 @@ public final class Correlator {
             state.nrcpt = event.nrcpt.map { bytes(b, $0) }
         case .delivery:
             let state = self.state(key, now)
-            try emitDelivery(b, event, state, key, now, into: &out)
+            emitDelivery(b, event, state, key, now, into: &out)
         case .expired:
             // Expiry ends the message as `removed` does (which usually follows).
-            try emitExpired(b, event, self.state(key, now), key, now, into: &out)
+            emitExpired(b, event, self.state(key, now), key, now, into: &out)
             states[key] = nil
         case .removed:
             states[key] = nil
@@ -116,7 +114,7 @@ public final class Correlator {
             let notification = self.state(QueueKey(host: host, b, newID), now)
             notification.notificationFor = bytes(b, queueID)
         case .reject:
-            try emitReject(b, event, state: states[key], key: key, now: now, into: &out)
+            emitReject(b, event, state: states[key], key: key, now: now, into: &out)
         case .contentFilter:
             let state = self.state(key, now)
             if let score = event.spamScore, JSONWriter.isNumber(b, score) { state.spamScore = bytes(b, score) }
@@ -256,12 +254,11 @@ public final class Correlator {
 
     private func emitDelivery(
         _ b: UnsafeRawBufferPointer, _ event: PostfixEvent, _ state: MessageState, _ key: QueueKey, _ now: LogTime,
-        into out: inout [UInt8]
-    ) throws(KeyError) {
-        let p = try keys.pseudonymizer(for: now)
+        into out: inout [DeliveryRecord]
+    ) {
         let recipient = event.recipient.map { bytes(b, $0) }
         let origRecipient = event.origRecipient.map { bytes(b, $0) }
-        var record = baseRecord(b, event, state: state, key: key, now: now, p)
+        var record = baseRecord(b, event, state: state, key: key, now: now)
         let status = lowercased(b, event.status)
         record.status = status
         record.dsn = event.dsn.map { bytes(b, $0) }
@@ -278,37 +275,35 @@ public final class Correlator {
         }
         let remoteRelay = event.relay.map { !relayIsLoopback && !b.matchesWhole("none", $0) } ?? false
         fill(&record, state: state, recipient: recipient, origRecipient: origRecipient,
-             deliveredBySMTP: record.transport == smtp && remoteRelay, p)
+             deliveredBySMTP: record.transport == smtp && remoteRelay)
         // Keep track of recipients waiting for a retry, for records at expiry.
         if let recipient {
             state.deferred.removeAll { $0 == recipient }
             if status == deferred { state.deferred.append(recipient) }
         }
-        write(record, into: &out, p)
+        emit(record, into: &out)
     }
 
     private func emitExpired(
         _ b: UnsafeRawBufferPointer, _ event: PostfixEvent, _ state: MessageState, _ key: QueueKey, _ now: LogTime,
-        into out: inout [UInt8]
-    ) throws(KeyError) {
-        let p = try keys.pseudonymizer(for: now)
+        into out: inout [DeliveryRecord]
+    ) {
         if let sender = event.sender, state.sender == nil { state.sender = bytes(b, sender) }
         let recipients: [[UInt8]?] = state.deferred.isEmpty ? [nil] : state.deferred
         for recipient in recipients {
-            var record = baseRecord(b, event, state: state, key: key, now: now, p)
+            var record = baseRecord(b, event, state: state, key: key, now: now)
             record.status = expired
-            fill(&record, state: state, recipient: recipient, origRecipient: nil, deliveredBySMTP: false, p)
-            write(record, into: &out, p)
+            fill(&record, state: state, recipient: recipient, origRecipient: nil, deliveredBySMTP: false)
+            emit(record, into: &out)
         }
         state.deferred.removeAll()
     }
 
     private func emitReject(
         _ b: UnsafeRawBufferPointer, _ event: PostfixEvent, state: MessageState?, key: QueueKey?, now: LogTime,
-        into out: inout [UInt8]
-    ) throws(KeyError) {
-        let p = try keys.pseudonymizer(for: now)
-        var record = baseRecord(b, event, state: state, key: key, now: now, p)
+        into out: inout [DeliveryRecord]
+    ) {
+        var record = baseRecord(b, event, state: state, key: key, now: now)
         record.status = rejected
         if let text = event.text {
             record.dsn = dsn(b, in: text)
@@ -316,72 +311,56 @@ public final class Correlator {
         }
         let recipient = event.recipient.map { bytes(b, $0) }
         if let sender = event.sender, state?.sender == nil {
-            // The reject line carries the envelope sender itself.
-            var rendered: [UInt8] = []
-            p.appendAddress(b, sender, to: &rendered)
-            record.sender = rendered
+            // The reject line carries the envelope sender itself (not decoded).
+            record.sender = bytes(b, sender)
         }
         if let state {
-            fill(&record, state: state, recipient: recipient, origRecipient: nil, deliveredBySMTP: false, p)
+            fill(&record, state: state, recipient: recipient, origRecipient: nil, deliveredBySMTP: false)
         } else if let recipient {
-            record.recipient = render(recipient, p)
+            record.recipient = recipient
             record.receivedAt = now
         }
-        write(record, into: &out, p)
+        emit(record, into: &out)
     }
 
     /// The fields every record takes from the line and the state.
     private func baseRecord(
-        _ b: UnsafeRawBufferPointer, _ event: PostfixEvent, state: MessageState?, key: QueueKey?, now: LogTime,
-        _ p: Pseudonymizer
+        _ b: UnsafeRawBufferPointer, _ event: PostfixEvent, state: MessageState?, key: QueueKey?, now: LogTime
     ) -> DeliveryRecord {
-        var record = DeliveryRecord(keyID: p.keyIDBytes, loggedAt: now, status: [])
-        if let host = event.header.host {
-            // Kept, except that a host logged by IP address is hashed like any other IP.
-            var rendered: [UInt8] = []
-            GenericScan.rewriteVerified(b, host, with: p, into: &rendered)
-            record.host = rendered
-        }
+        var record = DeliveryRecord(loggedAt: now, status: [])
+        record.host = event.header.host.map { bytes(b, $0) }
         record.queueID = key?.queueIDBytes
         record.firstSeenAt = state?.firstSeen ?? now
         return record
     }
 
-    /// Fills the message-level fields from `state` and the recipient-level ones, all
-    /// pseudonymized with `p`, the key of this record's epoch.
+    /// Fills the message-level fields from `state` and the recipient-level ones.
     private func fill(
         _ record: inout DeliveryRecord, state: MessageState, recipient: [UInt8]?, origRecipient: [UInt8]?,
-        deliveredBySMTP: Bool, _ p: Pseudonymizer
+        deliveredBySMTP: Bool
     ) {
-        func id(_ raw: [UInt8]?) -> [UInt8]? { raw.map { messageIDPseudonym($0, p) } }
-        func addresses(_ raw: [[UInt8]]?) -> [[UInt8]]? { raw.map { $0.map { render($0, p) } } }
         record.previousQueueID = state.previousQueueID
         record.notificationFor = state.notificationFor
-        record.messageID = id(state.messageID)
-        record.resentMessageID = id(state.resentMessageID)
-        record.reMessageID = id(state.inReplyTo ?? state.lastReference)
+        record.messageID = state.messageID
+        record.resentMessageID = state.resentMessageID
+        record.reMessageID = state.inReplyTo ?? state.lastReference
         record.date = state.date
-        record.from = addresses(state.from)
-        record.to = addresses(state.to)
-        record.cc = addresses(state.cc)
-        record.bcc = addresses(state.bcc)
+        record.from = state.from
+        record.to = state.to
+        record.cc = state.cc
+        record.bcc = state.bcc
         record.messageSize = state.messageSize
         record.nrcpt = state.nrcpt
         record.subjectSize = state.subjectSize
         record.spamScore = state.spamScore
-        record.recipient = recipient.map { render($0, p) }
-        record.origRecipient = origRecipient.map { render($0, p) }
-        if let headerTo = record.to {
-            let visible = headerTo + (record.cc ?? [])
-            let candidates = [record.recipient, record.origRecipient].compactMap { $0 }
-            record.hiddenRecipient = candidates.isEmpty ? nil : !candidates.contains { visible.contains($0) }
-        }
+        record.recipient = recipient
+        record.origRecipient = origRecipient
         if let sender = state.sender, record.sender == nil {
             let decoded = SenderDecoder.decode(sender, recipients: [recipient, origRecipient].compactMap { $0 })
-            record.sender = render(decoded.sender, p)
-            record.list = decoded.list.map { render($0, p) }
+            record.sender = decoded.sender
+            record.list = decoded.list
         }
-        record.list = record.list ?? state.listPost.map { render($0, p) }
+        record.list = record.list ?? state.listPost
         record.isList = record.list != nil || state.listHeader
         let submitted = state.entry == .authenticated || state.entry == .pickup
         if submitted, let recipient {
@@ -396,8 +375,8 @@ public final class Correlator {
         }
     }
 
-    private func write(_ record: DeliveryRecord, into out: inout [UInt8], _ p: Pseudonymizer) {
-        record.encode(into: &out, dropped: p.policy.droppedFieldMask, precision: p.policy.timePrecision, sizes: p.policy.sizes)
+    private func emit(_ record: DeliveryRecord, into out: inout [DeliveryRecord]) {
+        out.append(record)
         recordsByStatus[String(decoding: record.status, as: UTF8.self), default: 0] += 1
     }
 
@@ -410,20 +389,6 @@ public final class Correlator {
     private func lowercased(_ b: UnsafeRawBufferPointer, _ range: Range<Int>?) -> [UInt8] {
         guard let range else { return [] }
         return range.map { ASCII.lower(b[$0]) }
-    }
-
-    /// The pseudonym of a raw address.
-    private func render(_ address: [UInt8], _ p: Pseudonymizer) -> [UInt8] {
-        var out: [UInt8] = []
-        address.withUnsafeBytes { p.appendAddress($0, 0..<$0.count, to: &out) }
-        return out
-    }
-
-    /// H_message-id of a raw message-id (already the part to hash).
-    private func messageIDPseudonym(_ id: [UInt8], _ p: Pseudonymizer) -> [UInt8] {
-        var out: [UInt8] = []
-        id.withUnsafeBytes { p.appendHash(.messageID, of: $0, to: &out) }
-        return out
     }
 
     /// The first `x.y.z` enhanced status code in a reply text.

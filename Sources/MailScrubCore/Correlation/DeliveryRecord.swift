@@ -1,4 +1,5 @@
-/// One delivery attempt (or one rejection), ready to be written as a line of NDJSON.
+/// One delivery attempt (or one rejection) as the correlator found it: raw values, kept
+/// in memory only until `RecordEncoder` writes the record with the key of its epoch.
 ///
 /// Record schema `mailscrub.delivery/1`. Every record has every field, in this order;
 /// a field that is not known is `null`. All times are RFC 3339 in UTC (`…Z`, with
@@ -37,22 +38,24 @@
 /// | `delays` | [number] | the four `delays=` parts |
 /// | `reject_reason` | string | rejects only: `over_quota`, `unknown_user`, `blocklisted`, `policy` or `other` |
 struct DeliveryRecord {
-    static let schema: [UInt8] = Array("mailscrub.delivery/1".utf8)
-
-    var keyID: [UInt8]
+    /// The syslog host as logged (an IP address there is hashed when written).
     var host: [UInt8]?
     var queueID: [UInt8]?
     var previousQueueID: [UInt8]?
     var nextQueueID: [UInt8]?
     var notificationFor: [UInt8]?
+    /// Raw message-ids: what is hashed (the inside of `<…>`, or the whole broken value).
     var messageID: [UInt8]?
     var resentMessageID: [UInt8]?
     var reMessageID: [UInt8]?
     var firstSeenAt: LogTime?
+    /// The time of the status line, which also chooses the record's key.
     var loggedAt: LogTime
     var date: LogTime?
     var sentAt: LogTime?
     var receivedAt: LogTime?
+    /// Raw addresses: the sender after decoding (empty for `<>`), the envelope
+    /// recipients, the logged header addresses and the decoded list.
     var sender: [UInt8]?
     var recipient: [UInt8]?
     var origRecipient: [UInt8]?
@@ -60,7 +63,6 @@ struct DeliveryRecord {
     var to: [[UInt8]]?
     var cc: [[UInt8]]?
     var bcc: [[UInt8]]?
-    var hiddenRecipient: Bool?
     var messageSize: [UInt8]?
     var nrcpt: [UInt8]?
     var subjectSize: Int?
@@ -74,112 +76,4 @@ struct DeliveryRecord {
     var delay: [UInt8]?
     var delays: [[UInt8]]?
     var rejectReason: [UInt8]?
-
-    /// Appends the record as one line of JSON (with its newline), leaving out the fields
-    /// the policy drops and coarsening times and sizes as it says. The policy's settings
-    /// come taken apart (no struct copy per record): `dropped` has bit i set for
-    /// `Policy.recordFields[i]`, which is the order written here.
-    func encode(into out: inout [UInt8], dropped: UInt64, precision: Policy.TimePrecision, sizes: Policy.Sizes) {
-        var index = 0
-        /// Writes the key of the next field unless the policy drops it; false means skip the value.
-        func key(_ field: StaticString) -> Bool {
-            defer { index += 1 }
-            if dropped & (1 << index) != 0 { return false }
-            JSONWriter.appendKey(field, to: &out)
-            return true
-        }
-        func plain(_ field: StaticString, _ value: [UInt8]?) {
-            guard key(field) else { return }
-            if let value { JSONWriter.appendPlainString(value, to: &out) } else { JSONWriter.appendNull(to: &out) }
-        }
-        func string(_ field: StaticString, _ value: [UInt8]?) {
-            guard key(field) else { return }
-            if let value { JSONWriter.appendString(value, to: &out) } else { JSONWriter.appendNull(to: &out) }
-        }
-        func strings(_ field: StaticString, _ values: [[UInt8]]?) {
-            guard key(field) else { return }
-            guard let values else { return JSONWriter.appendNull(to: &out) }
-            out.append(ASCII.leftBracket)
-            for (k, value) in values.enumerated() {
-                if k > 0 { out.append(ASCII.comma) }
-                JSONWriter.appendPlainString(value, to: &out)
-            }
-            out.append(ASCII.rightBracket)
-        }
-        func number(_ field: StaticString, _ value: [UInt8]?, size: Bool = false) {
-            guard key(field) else { return }
-            guard let value else { return JSONWriter.appendNull(to: &out) }
-            if size, sizes == .log2, let n = value.withUnsafeBytes({ ASCII.decimal($0, 0..<$0.count) }) {
-                JSONWriter.appendInteger(Coarsening.log2Bucket(n), to: &out)
-            } else {
-                value.withUnsafeBytes { JSONWriter.appendNumber($0, 0..<$0.count, to: &out) }
-            }
-        }
-        func bool(_ field: StaticString, _ value: Bool?) {
-            guard key(field) else { return }
-            JSONWriter.appendBool(value, to: &out)
-        }
-        func time(_ field: StaticString, _ value: LogTime?) {
-            guard key(field) else { return }
-            guard let value else { return JSONWriter.appendNull(to: &out) }
-            out.append(ASCII.quote)
-            Coarsening.time(value, precision).appendRFC3339(to: &out)
-            out.append(ASCII.quote)
-        }
-
-        out.append(0x7B)  // {
-        JSONWriter.appendKey("schema", first: true, to: &out)
-        JSONWriter.appendPlainString(Self.schema, to: &out)
-        JSONWriter.appendKey("key_id", to: &out)
-        JSONWriter.appendPlainString(keyID, to: &out)
-        string("host", host)
-        plain("queue_id", queueID)
-        plain("previous_queue_id", previousQueueID)
-        plain("next_queue_id", nextQueueID)
-        plain("notification_for", notificationFor)
-        plain("message_id", messageID)
-        plain("resent_message_id", resentMessageID)
-        plain("re_message_id", reMessageID)
-        time("first_seen_at", firstSeenAt)
-        time("logged_at", loggedAt)
-        time("date", date)
-        time("sent_at", sentAt)
-        time("received_at", receivedAt)
-        plain("sender", sender)
-        plain("recipient", recipient)
-        plain("orig_recipient", origRecipient)
-        strings("from", from)
-        strings("to", to)
-        strings("cc", cc)
-        strings("bcc", bcc)
-        bool("hidden_recipient", hiddenRecipient)
-        number("message_size", messageSize, size: true)
-        number("nrcpt", nrcpt)
-        if key("subject_size") {
-            if let subjectSize { JSONWriter.appendInteger(subjectSize, to: &out) } else { JSONWriter.appendNull(to: &out) }
-        }
-        number("spam_score", spamScore)
-        bool("is_list", isList)
-        plain("list", list)
-        bool("is_outgoing", isOutgoing)
-        string("status", status)
-        string("dsn", dsn)
-        string("transport", transport)
-        number("delay", delay)
-        if key("delays") {
-            if let delays {
-                out.append(ASCII.leftBracket)
-                for (k, part) in delays.enumerated() {
-                    if k > 0 { out.append(ASCII.comma) }
-                    part.withUnsafeBytes { JSONWriter.appendNumber($0, 0..<$0.count, to: &out) }
-                }
-                out.append(ASCII.rightBracket)
-            } else {
-                JSONWriter.appendNull(to: &out)
-            }
-        }
-        string("reject_reason", rejectReason)
-        out.append(0x7D)  // }
-        out.append(ASCII.newline)
-    }
 }

@@ -19,6 +19,9 @@ public final class Pipeline {
     private let keys: KeyRing
     private let scrubber: LineScrubber
     private let correlator: Correlator
+    private let recordEncoder = RecordEncoder()
+    /// Records the current line completed, before they are written.
+    private var completed: [DeliveryRecord] = []
     private let events: EventEncoder
     private var clock: SyslogClock
     private var splitter: LineSplitter
@@ -119,7 +122,7 @@ public final class Pipeline {
         self.jobs = jobs
         self.blockBytes = blockBytes
         scrubber = LineScrubber()
-        correlator = Correlator(keys: keys, options: correlation)
+        correlator = Correlator(options: correlation)
         events = EventEncoder(scrubber: scrubber)
         self.clock = clock
         splitter = LineSplitter(maxLineLength: maxLineLength)
@@ -240,7 +243,12 @@ public final class Pipeline {
             let time = event.header.timestamp.flatMap { clock.time(b, $0) }
             if let time { see(time) } else { fallback() }
             if mode == .records {
-                try correlator.process(b, event, time: time ?? latest, into: &output)
+                completed.removeAll(keepingCapacity: true)
+                correlator.process(b, event, time: time ?? latest, into: &completed)
+                // Each record with the key of its own time.
+                for record in completed {
+                    recordEncoder.encode(record, with: try keys.pseudonymizer(for: record.loggedAt), into: &output)
+                }
             } else {
                 let p = try key(for: time ?? latest)
                 events.encode(b, event, time: time, with: p, into: &output)
