@@ -34,7 +34,7 @@ struct ScrubCommand: ParsableCommand {
     @Flag(help: "Write each record or line as soon as it is produced (by default, output to a pipe or terminal is written whenever the input waits for more).")
     var lineBuffered = false
 
-    @Option(help: "Threads that scrub lines and events (default: the number of cores). The output is the same for every number; records mode uses one.")
+    @Option(help: "Threads to run on (default: the number of cores). The output is the same for every number.")
     var jobs: Int?
 
     @Flag(help: "Print counts to stderr at the end: lines by format, outcome and kind, records by status, evicted messages.")

@@ -50,11 +50,9 @@ public final class Harness {
             return min(remaining, Int(seed % 64) + 1)
         }
         if !same(whole, split) { fail("determinism", ring.name, log, whole, detail: split) }
-        if mode != .records {
-            let blockBytes = Int(seed % 300) + 1
-            let parallel = process(log, keys: ring.keys, jobs: 2, blockBytes: blockBytes) { remaining in min(remaining, 97) }
-            if !same(whole, parallel) { fail("determinism on two threads, blocks of \(blockBytes)", ring.name, log, whole, detail: parallel) }
-        }
+        let blockBytes = Int(seed % 300) + 1
+        let parallel = process(log, keys: ring.keys, jobs: 2, blockBytes: blockBytes) { remaining in min(remaining, 97) }
+        if !same(whole, parallel) { fail("determinism on two threads, blocks of \(blockBytes)", ring.name, log, whole, detail: parallel) }
         if let leak = markerOffset(whole) {
             let lineStart = whole[..<leak].lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
             let lineEnd = whole[leak...].firstIndex(of: 0x0A) ?? whole.count

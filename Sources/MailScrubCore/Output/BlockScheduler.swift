@@ -1,8 +1,12 @@
 import Foundation
 
-/// Lines and events mode on several threads. The input is cut into blocks of whole
-/// lines (never inside a journald export entry); each worker thread reads a block with
-/// its own pipeline and keys, and blocks are written in input order.
+/// Every mode on several threads. The input is cut into blocks of whole lines (never
+/// inside a journald export entry); each worker thread reads a block with its own
+/// pipeline and keys, and blocks are written in input order.
+///
+/// Records mode has three stages: a worker parses a block; this thread correlates the
+/// parsed blocks in input order (reading their times, so no guess is needed); a worker
+/// writes the records a block completed. Correlation is the only stage in order.
 ///
 /// A line's output depends on the lines before it in two ways only: the year of a
 /// traditional stamp (which steps forward from December to January) and the latest
@@ -17,19 +21,31 @@ final class BlockScheduler: @unchecked Sendable {
         var sequence: Int
         var bytes: [UInt8]
         var anchor: (year: Int, month: Int)?
+        /// The first block of an input file: its anchor resets the year's carry, as
+        /// `Pipeline.startFile` does on one thread.
+        var startsFile: Bool
+    }
+
+    /// What a worker does next: read (or, in records mode, parse) a block, or write the
+    /// records a correlated block completed.
+    private enum Task {
+        case read(Job)
+        case encode(sequence: Int, records: [DeliveryRecord])
     }
 
     let workers: [Pipeline]
-    private let fixer: Pipeline
+    let fixer: Pipeline
     private let blockBytes: Int
     private let readsExport: Bool
     private let keysFixed: Bool
+    private let correlates: Bool
 
     // Shared with the worker threads, under `condition`.
     private let condition = NSCondition()
-    private var queue: [Job] = []
+    private var queue: [Task] = []
     private var queueHead = 0
     private var results: [Int: Pipeline.BlockResult] = [:]
+    private var parsed: [Int: Pipeline.ParsedBlock] = [:]
     private var stopping = false
 
     // The reading thread's own.
@@ -38,9 +54,10 @@ final class BlockScheduler: @unchecked Sendable {
     private var block: [UInt8] = []
     private var jobs: [Int: Job] = [:]
     private var nextSequence = 0
+    private var nextToCorrelate = 0
     private var nextToWrite = 0
     private var anchor: (year: Int, month: Int)?
-    private var fixerAnchor: (year: Int, month: Int)?
+    private var fileStarts = false
     private var truth: Pipeline.Continuity
     private let fresh: Pipeline.Continuity
     /// Lines cut to the length limit here (the workers only ever see them cut).
@@ -49,12 +66,16 @@ final class BlockScheduler: @unchecked Sendable {
     private(set) var keyIDs: Set<String> = []
     private(set) var lastKeyTime: LogTime?
 
-    init(fixer: Pipeline, workers: [Pipeline], blockBytes: Int, maxLineLength: Int, readsExport: Bool, keysFixed: Bool) {
+    init(
+        fixer: Pipeline, workers: [Pipeline], blockBytes: Int, maxLineLength: Int, readsExport: Bool, keysFixed: Bool,
+        correlates: Bool
+    ) {
         self.fixer = fixer
         self.workers = workers
         self.blockBytes = blockBytes
         self.readsExport = readsExport
         self.keysFixed = keysFixed
+        self.correlates = correlates
         splitter = LineSplitter(maxLineLength: maxLineLength)
         fresh = fixer.fresh
         truth = fresh
@@ -71,7 +92,10 @@ final class BlockScheduler: @unchecked Sendable {
     func startFile(anchor: (year: Int, month: Int)?) {
         _ = boundary.finish()
         submit()
-        if let anchor { self.anchor = anchor }
+        if let anchor {
+            self.anchor = anchor
+            fileStarts = true
+        }
     }
 
     func feed(_ chunk: UnsafeRawBufferPointer, sink: (UnsafeRawBufferPointer) throws -> Void) throws {
@@ -115,24 +139,51 @@ final class BlockScheduler: @unchecked Sendable {
 
     private func submit() {
         guard !block.isEmpty else { return }
-        let job = Job(sequence: nextSequence, bytes: block, anchor: anchor)
+        let job = Job(sequence: nextSequence, bytes: block, anchor: anchor, startsFile: fileStarts)
+        fileStarts = false
         nextSequence += 1
-        jobs[job.sequence] = job
+        // The fixer of lines and events may need the bytes again; records are parsed once.
+        jobs[job.sequence] = correlates ? Job(sequence: job.sequence, bytes: [], anchor: job.anchor, startsFile: job.startsFile) : job
         block = []
         block.reserveCapacity(blockBytes + 4096)
+        enqueue(.read(job))
+    }
+
+    private func enqueue(_ task: Task) {
         condition.lock()
-        queue.append(job)
+        queue.append(task)
         condition.signal()
         condition.unlock()
     }
 
-    /// Writes finished blocks in order, waiting until fewer than `limit` are outstanding.
+    /// Correlates parsed blocks and writes finished ones, in order, waiting until fewer
+    /// than `limit` blocks are outstanding.
     private func writeReady(sink: (UnsafeRawBufferPointer) throws -> Void, waitingUntilBelow limit: Int) throws {
         while nextToWrite < nextSequence {
+            var next: Pipeline.ParsedBlock?
+            var result: Pipeline.BlockResult?
             condition.lock()
-            while results[nextToWrite] == nil, nextSequence - nextToWrite >= limit { condition.wait() }
-            let result = results.removeValue(forKey: nextToWrite)
+            while true {
+                if correlates, let block = parsed.removeValue(forKey: nextToCorrelate) {
+                    next = block
+                    break
+                }
+                if let done = results.removeValue(forKey: nextToWrite) {
+                    result = done
+                    break
+                }
+                if nextSequence - nextToWrite < limit { break }
+                condition.wait()
+            }
             condition.unlock()
+            if let next {
+                // Safe to force unwrap: every submitted job is kept until its result is written.
+                let job = jobs[nextToCorrelate]!
+                let records = fixer.correlate(next, anchor: job.startsFile ? job.anchor : nil)
+                enqueue(.encode(sequence: nextToCorrelate, records: records))
+                nextToCorrelate += 1
+                continue
+            }
             guard let result else { return }
             // Safe to force unwrap: every submitted job is kept until its result is written.
             let job = jobs.removeValue(forKey: nextToWrite)!
@@ -142,8 +193,14 @@ final class BlockScheduler: @unchecked Sendable {
     }
 
     private func write(_ job: Job, _ result: Pipeline.BlockResult, sink: (UnsafeRawBufferPointer) throws -> Void) throws {
-        if let anchor = job.anchor, fixerAnchor.map({ $0 != anchor }) ?? true {
-            fixerAnchor = anchor
+        if correlates {
+            if let error = result.error { throw error }
+            try result.output.withUnsafeBytes { if !$0.isEmpty { try sink($0) } }
+            keyIDs.formUnion(result.keyIDs)
+            if let time = result.lastKeyTime { lastKeyTime = time }
+            return
+        }
+        if job.startsFile, let anchor = job.anchor {
             fixer.anchorClock(year: anchor.year, month: anchor.month)
             truth.carry = SyslogClock.Carry()
         }
@@ -173,8 +230,8 @@ final class BlockScheduler: @unchecked Sendable {
                 condition.unlock()
                 return
             }
-            let job = queue[queueHead]
-            queue[queueHead].bytes = []
+            let task = queue[queueHead]
+            queue[queueHead] = .encode(sequence: -1, records: [])
             queueHead += 1
             if queueHead == queue.count {
                 queue.removeAll(keepingCapacity: true)
@@ -182,14 +239,24 @@ final class BlockScheduler: @unchecked Sendable {
             }
             condition.unlock()
 
-            var output: [UInt8] = []
-            // Safe to ignore: the sink only appends, and key errors come back in the result.
-            var result = (try? worker.readBlock(job.bytes, anchor: job.anchor, from: fresh) { output.append(contentsOf: $0) })
-                ?? Pipeline.BlockResult()
-            result.output = output
-
-            condition.lock()
-            results[job.sequence] = result
+            switch task {
+            case .read(let job) where correlates:
+                let block = worker.parseBlock(job.bytes)
+                condition.lock()
+                parsed[job.sequence] = block
+            case .read(let job):
+                var output: [UInt8] = []
+                // Safe to ignore: the sink only appends, and key errors come back in the result.
+                var result = (try? worker.readBlock(job.bytes, anchor: job.anchor, from: fresh) { output.append(contentsOf: $0) })
+                    ?? Pipeline.BlockResult()
+                result.output = output
+                condition.lock()
+                results[job.sequence] = result
+            case .encode(let sequence, let records):
+                let result = worker.encodeRecords(records)
+                condition.lock()
+                results[sequence] = result
+            }
             condition.broadcast()
             condition.unlock()
         }

@@ -56,9 +56,9 @@ public final class Pipeline {
         return counts
     }
     /// Records written, by status.
-    public var recordsByStatus: [String: Int] { correlator.recordsByStatus }
+    public var recordsByStatus: [String: Int] { (scheduler?.fixer ?? self).correlatorCounts.byStatus }
     /// Open messages dropped for age or the cap.
-    public var evictedMessages: Int { correlator.evicted }
+    public var evictedMessages: Int { (scheduler?.fixer ?? self).correlatorCounts.evicted }
 
     /// How input is framed: under `.syslog` (and `.rfc5424`) every line is text; else a
     /// line that opens with `{` and reads as a journald entry is one, and any other line
@@ -101,7 +101,11 @@ public final class Pipeline {
     private var lastKey: Pseudonymizer?
     private var lastKeyTime: LogTime?
 
-    /// Threads for `jobs` > 1 in lines and events mode, made at the first line.
+    /// On a worker of a parallel records run: lines are parsed into `parsed`, not correlated.
+    private var collects = false
+    private var parsed = ParsedBlock()
+
+    /// Threads for `jobs` > 1, made at the first line.
     private let jobs: Int
     private let blockBytes: Int
     private var scheduler: BlockScheduler?
@@ -239,6 +243,10 @@ public final class Pipeline {
             let p = try keys.fixed ?? key(for: lineTime(b, event.header))
             scrubber.scrub(b, event, with: p, into: &output)
             if terminated { output.append(ASCII.newline) }
+        case .records where collects:
+            // A worker of a parallel run: the line is correlated later, in order.
+            parsed.storage.append(contentsOf: b)
+            parsed.lines.append((parsed.storage.count, event))
         case .records, .events:
             let time = event.header.timestamp.flatMap { clock.time(b, $0) }
             if let time { see(time) } else { fallback() }
@@ -416,9 +424,10 @@ public final class Pipeline {
     private func parallel() -> BlockScheduler? {
         if !schedulerChecked {
             schedulerChecked = true
-            if jobs > 1, mode != .records, !flushEachLine {
+            if jobs > 1, !flushEachLine {
                 // The workers read with their own keys; the one that rereads blocks in
-                // order uses this pipeline's, and its counts are never added.
+                // order (or correlates them, in records mode) uses this pipeline's, and its
+                // line counts are never added.
                 let pipelines = (0...jobs).map { k in
                     let worker = Pipeline(mode: mode, keys: k == 0 ? keys : keys.replica(), clock: clock, now: start,
                                           maxLineLength: splitter.maxLineLength)
@@ -427,9 +436,13 @@ public final class Pipeline {
                     return worker
                 }
                 scheduler = BlockScheduler(
-                    fixer: pipelines[0], workers: Array(pipelines.dropFirst()), blockBytes: blockBytes,
+                    fixer: pipelines[0], workers: Array(pipelines.dropFirst()),
+                    // Parsed lines take about three times their bytes: smaller blocks keep
+                    // records mode's memory near that of the other modes.
+                    blockBytes: mode == .records ? max(1, blockBytes / 2) : blockBytes,
                     maxLineLength: splitter.maxLineLength,
-                    readsExport: inputFormat != .syslog && inputFormat != .rfc5424, keysFixed: keys.fixed != nil)
+                    readsExport: inputFormat != .syslog && inputFormat != .rfc5424, keysFixed: keys.fixed != nil,
+                    correlates: mode == .records)
             }
         }
         return scheduler
@@ -509,6 +522,69 @@ public final class Pipeline {
         result.lastKeyTime = lastKeyTime
         return result
     }
+
+    /// The lines of one block as a worker parsed them (records mode), each with its
+    /// event: journald entries as the syslog lines they make. Line i is
+    /// `storage[lines[i - 1].end..<lines[i].end]`; the event's ranges count from its start.
+    struct ParsedBlock {
+        var storage: [UInt8] = []
+        var lines: [(end: Int, event: PostfixEvent)] = []
+    }
+
+    /// Parses one block of whole lines for the correlating thread, counting them as read.
+    func parseBlock(_ bytes: [UInt8]) -> ParsedBlock {
+        collects = true
+        parsed.storage.reserveCapacity(bytes.count)
+        let none: (UnsafeRawBufferPointer) -> Void = { _ in }
+        // Safe to force try: collecting looks up no key and writes to no sink.
+        try! bytes.withUnsafeBytes { b in try splitter.append(b) { line in try handle(line, sink: none) } }
+        try! splitter.finish { line in try handle(line, sink: none) }
+        if export.finish() {
+            journal = export.entry
+            try! journalRecord(terminated: true, asExport: true)
+        }
+        collects = false
+        defer { parsed = ParsedBlock() }
+        return parsed
+    }
+
+    /// Correlates a parsed block, in input order: its times are read here, where the
+    /// year of a traditional stamp is known. Returns the records the block completed.
+    func correlate(_ block: ParsedBlock, anchor: (year: Int, month: Int)?) -> [DeliveryRecord] {
+        if let anchor { clock.reanchor(year: anchor.year, month: anchor.month) }
+        completed.removeAll(keepingCapacity: true)
+        block.storage.withUnsafeBytes { storage in
+            var start = 0
+            for (end, event) in block.lines {
+                let b = UnsafeRawBufferPointer(rebasing: storage[start..<end])
+                start = end
+                let time = event.header.timestamp.flatMap { clock.time(b, $0) }
+                if let time, time > latest { latest = time }
+                correlator.process(b, event, time: time ?? latest, into: &completed)
+            }
+        }
+        return completed
+    }
+
+    /// Writes records with the key of each one's time (records mode, on a worker).
+    func encodeRecords(_ records: [DeliveryRecord]) -> BlockResult {
+        blockKeyIDs.removeAll(keepingCapacity: true)
+        lastKey = nil
+        lastKeyTime = nil
+        var result = BlockResult()
+        do throws(KeyError) {
+            for record in records { recordEncoder.encode(record, with: try key(for: record.loggedAt), into: &result.output) }
+        } catch {
+            result.output.removeAll()
+            result.error = error
+        }
+        result.keyIDs = blockKeyIDs
+        result.lastKeyTime = lastKeyTime
+        return result
+    }
+
+    /// Records written and open messages evicted, by this pipeline's correlator.
+    var correlatorCounts: (byStatus: [String: Int], evicted: Int) { (correlator.recordsByStatus, correlator.evicted) }
 
     /// Adds a worker's counts to this pipeline's (at the end of a parallel run).
     private func add(_ worker: Pipeline) {
