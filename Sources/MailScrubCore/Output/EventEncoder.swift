@@ -13,6 +13,8 @@ final class EventEncoder {
     private let scrubber: LineScrubber
     /// Rendered pseudonyms and scrubbed text before escaping; reused.
     private var scratch: [UInt8] = []
+    /// A sender and its list address as decoded; reused.
+    private var decoded: [UInt8] = []
     /// Each kind's name as bytes, indexed like `PostfixEvent.Kind.allCases`.
     private let kindNames = PostfixEvent.Kind.allCases.map { Array($0.rawValue.utf8) }
 
@@ -56,7 +58,7 @@ final class EventEncoder {
         case .pickup:
             JSONWriter.appendKey("uid", to: &out)
             JSONWriter.appendNumber(b, e.uid, to: &out)
-            sender(b, e.sender, recipients: [], &out)
+            sender(b, e.sender, recipient: nil, &out)
         case .messageID, .resentMessageID:
             // As records hold it: the pseudonym of what is inside `<…>`, no brackets.
             let field: StaticString = e.kind == .messageID ? "message_id" : "resent_message_id"
@@ -81,10 +83,10 @@ final class EventEncoder {
             } else {
                 JSONWriter.appendNull(to: &out)
             }
-            sender(b, e.sender, recipients: [e.recipient], &out)
+            sender(b, e.sender, recipient: e.recipient, &out)
             address("recipient", b, e.recipient, &out)
         case .queued:
-            sender(b, e.sender, recipients: [], &out)
+            sender(b, e.sender, recipient: nil, &out)
             if wants("message_size") {
                 JSONWriter.appendKey("message_size", to: &out)
                 if p.policy.sizes == .log2, let size = e.size, let n = ASCII.decimal(b, size) {
@@ -127,7 +129,7 @@ final class EventEncoder {
             }
             raw("next_queue_id", b, e.otherQueueID, &out)
         case .expired:
-            sender(b, e.sender, recipients: [], &out)
+            sender(b, e.sender, recipient: nil, &out)
             status(b, e.status, &out)
         case .removed:
             break
@@ -137,7 +139,7 @@ final class EventEncoder {
         case .reject:
             raw("action", b, e.action, &out)
             client(b, e, &out)
-            sender(b, e.sender, recipients: [e.recipient], &out)
+            sender(b, e.sender, recipient: e.recipient, &out)
             address("recipient", b, e.recipient, &out)
             if let text = e.text {
                 self.text(b, text, &out)
@@ -186,23 +188,26 @@ final class EventEncoder {
 
     /// The envelope sender decoded as records decode it (list schemes, SRS, BATV, and
     /// Postfix VERP against the line's own recipient), and the list it names.
-    private func sender(_ b: UnsafeRawBufferPointer, _ range: Range<Int>?, recipients: [Range<Int>?], _ out: inout [UInt8]) {
+    private func sender(_ b: UnsafeRawBufferPointer, _ range: Range<Int>?, recipient: Range<Int>?, _ out: inout [UInt8]) {
         guard let range else {
             if wants("sender") { JSONWriter.appendKey("sender", to: &out); JSONWriter.appendNull(to: &out) }
             if wants("list") { JSONWriter.appendKey("list", to: &out); JSONWriter.appendNull(to: &out) }
             return
         }
-        let raw = Array(UnsafeRawBufferPointer(rebasing: b[range]))
-        let decoded = SenderDecoder.decode(raw, recipients: recipients.compactMap { $0.map { Array(UnsafeRawBufferPointer(rebasing: b[$0])) } })
-        for (key, value) in [("sender", decoded.sender), ("list", decoded.list)] as [(StaticString, [UInt8]?)] where wants(key) {
-            JSONWriter.appendKey(key, to: &out)
-            guard let value else {
-                JSONWriter.appendNull(to: &out)
-                continue
+        let spans = SenderDecoder.decode(
+            UnsafeRawBufferPointer(rebasing: b[range]), recipients: (recipient.map { UnsafeRawBufferPointer(rebasing: b[$0]) }, nil),
+            into: &decoded)
+        decoded.withUnsafeBytes { addresses in
+            func field(_ key: StaticString, _ span: Range<Int>?) {
+                guard wants(key) else { return }
+                JSONWriter.appendKey(key, to: &out)
+                guard let span else { return JSONWriter.appendNull(to: &out) }
+                scratch.removeAll(keepingCapacity: true)
+                p.appendAddress(addresses, span, to: &scratch)
+                JSONWriter.appendString(scratch, to: &out)
             }
-            scratch.removeAll(keepingCapacity: true)
-            value.withUnsafeBytes { p.appendAddress($0, 0..<$0.count, to: &scratch) }
-            JSONWriter.appendString(scratch, to: &out)
+            field("sender", spans.sender)
+            field("list", spans.list)
         }
     }
 

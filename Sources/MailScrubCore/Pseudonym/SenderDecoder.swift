@@ -22,76 +22,124 @@ public enum SenderDecoder {
         public var list: [UInt8]?
     }
 
+    /// Where `decode(_:recipients:into:)` wrote the decoded addresses in its buffer.
+    public struct Spans: Equatable {
+        public var sender: Range<Int>
+        public var list: Range<Int>?
+    }
+
     /// Decodes `sender` for a delivery to `recipients` (the recipient and original recipient).
     public static func decode(_ sender: [UInt8], recipients: [[UInt8]]) -> Decoded {
-        guard let at = sender.lastIndex(of: ASCII.at), at > 0 else { return Decoded(sender: sender, list: nil) }
-        let local = Array(sender[..<at])
-        let host = Array(sender[at...])  // with the `@`
-        let lower = local.map(ASCII.lower)
-
-        if let srs = srs(local, lower) { return Decoded(sender: srs, list: nil) }
-        for prefix in ["prvs=", "msprvs1="] where lower.starts(with: Array(prefix.utf8)) {
-            let rest = local.dropFirst(prefix.utf8.count)
-            if let eq = rest.firstIndex(of: ASCII.equals), eq > rest.startIndex, eq + 1 < rest.endIndex {
-                return Decoded(sender: Array(rest[(eq + 1)...]) + host, list: nil)
+        var out: [UInt8] = []
+        let first = recipients.first ?? [], second = recipients.dropFirst().first ?? []
+        let spans = sender.withUnsafeBytes { s in
+            first.withUnsafeBytes { r1 in
+                second.withUnsafeBytes { r2 in
+                    decode(s, recipients: (recipients.count > 0 ? r1 : nil, recipients.count > 1 ? r2 : nil), into: &out)
+                }
             }
         }
-        if lower.starts(with: Array("bounce-".utf8)), let first = local.firstIndex(of: ASCII.equals),
-           let last = local.lastIndex(of: ASCII.equals), first < last, first > 7, last + 1 < local.count {
-            let name = Array(local[7..<first])
-            return Decoded(sender: Array(local[..<first]) + host, list: name + host)
-        }
-        if let marker = find(Array("-bounces+".utf8), in: lower), marker > 0 {
-            return Decoded(sender: Array(local[..<(marker + 8)]) + host, list: Array(local[..<marker]) + host)
-        }
-        if let marker = find(Array("-return-".utf8), in: lower), marker > 0, local.contains(ASCII.equals) {
-            return Decoded(sender: Array(local[..<(marker + 7)]) + host, list: Array(local[..<marker]) + host)
-        }
-        for prefix in ["bounce+", "bounces+"] where lower.starts(with: Array(prefix.utf8)) && local.contains(ASCII.equals) {
-            return Decoded(sender: Array(local[..<(prefix.utf8.count - 1)]) + host, list: nil)
-        }
-        if let base = postfixVERPBase(local, lower, recipients: recipients) {
-            return Decoded(sender: base + host, list: base + host)
-        }
-        return Decoded(sender: sender, list: nil)
+        return Decoded(sender: Array(out[spans.sender]), list: spans.list.map { Array(out[$0]) })
     }
 
-    /// SRS0/SRS1: the original sender, or nil.
-    private static func srs(_ local: [UInt8], _ lower: [UInt8]) -> [UInt8]? {
-        guard local.count > 5, lower[0] == 0x73, lower[1] == 0x72, lower[2] == 0x73,  // srs
-              local[3] == 0x30 || local[3] == 0x31,
-              [ASCII.equals, ASCII.plus, ASCII.hyphen].contains(local[4]) else { return nil }
-        var fields = Array(local[5...])
-        if local[3] == 0x31 {
+    /// Decodes the sender in `s` for a delivery to `recipients`, writing the address to
+    /// hash as sender, then any list address, into `out` (emptied first; its capacity is
+    /// kept, so a reused buffer allocates nothing).
+    public static func decode(
+        _ s: UnsafeRawBufferPointer, recipients: (UnsafeRawBufferPointer?, UnsafeRawBufferPointer?), into out: inout [UInt8]
+    ) -> Spans {
+        out.removeAll(keepingCapacity: true)
+        let n = s.count
+        guard let at = s.lastIndex(of: ASCII.at, from: 0, to: n), at > 0 else {
+            out.append(contentsOf: s)
+            return Spans(sender: 0..<n, list: nil)
+        }
+        /// Appends `s[local]` and the host (from the `@`); returns where it went.
+        func address(_ local: Range<Int>) -> Range<Int> {
+            let start = out.count
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: s[local]))
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: s[at..<n]))
+            return start..<out.count
+        }
+        func hasEquals() -> Bool { s.firstIndex(of: ASCII.equals, from: 0, to: at) != nil }
+
+        if let (local, domain) = srs(s, at) {
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: s[local]))
+            out.append(ASCII.at)
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: s[domain]))
+            return Spans(sender: 0..<out.count, list: nil)
+        }
+        for (prefix, length) in [("prvs=", 5), ("msprvs1=", 8)] as [(StaticString, Int)] where s.matchesIgnoringCase(prefix, at: 0) {
+            if let eq = s.firstIndex(of: ASCII.equals, from: length, to: at), eq > length, eq + 1 < at {
+                return Spans(sender: address(eq + 1..<at), list: nil)
+            }
+        }
+        if s.matchesIgnoringCase("bounce-", at: 0), let first = s.firstIndex(of: ASCII.equals, from: 0, to: at),
+           let last = s.lastIndex(of: ASCII.equals, from: 0, to: at), first < last, first > 7, last + 1 < at {
+            return Spans(sender: address(0..<first), list: address(7..<first))
+        }
+        if let marker = find("-bounces+", in: s, before: at), marker > 0 {
+            return Spans(sender: address(0..<marker + 8), list: address(0..<marker))
+        }
+        if let marker = find("-return-", in: s, before: at), marker > 0, hasEquals() {
+            return Spans(sender: address(0..<marker + 7), list: address(0..<marker))
+        }
+        for (prefix, length) in [("bounce+", 7), ("bounces+", 8)] as [(StaticString, Int)]
+        where s.matchesIgnoringCase(prefix, at: 0) && hasEquals() {
+            return Spans(sender: address(0..<length - 1), list: nil)
+        }
+        for recipient in [recipients.0, recipients.1] {
+            if let recipient, let base = postfixVERPBase(s, at, recipient: recipient) {
+                let sender = address(0..<base)
+                return Spans(sender: sender, list: sender)
+            }
+        }
+        out.append(contentsOf: s)
+        return Spans(sender: 0..<n, list: nil)
+    }
+
+    /// SRS0/SRS1 in the local part `s[..<at]`: the original local part and domain, or nil.
+    private static func srs(_ s: UnsafeRawBufferPointer, _ at: Int) -> (local: Range<Int>, domain: Range<Int>)? {
+        guard at > 5, s.matchesIgnoringCase("srs", at: 0), s[3] == 0x30 || s[3] == 0x31,
+              s[4] == ASCII.equals || s[4] == ASCII.plus || s[4] == ASCII.hyphen else { return nil }
+        var start = 5
+        if s[3] == 0x31 {
             // SRS1=HHHH=first-forwarder==HHHH=TT=orig-domain=orig-local
-            guard let double = find([ASCII.equals, ASCII.equals], in: fields) else { return nil }
-            fields = Array(fields[(double + 2)...])
+            guard let double = find("==", in: s, from: start, before: at) else { return nil }
+            start = double + 2
         }
-        let parts = fields.split(separator: ASCII.equals, maxSplits: 3, omittingEmptySubsequences: false)
-        guard parts.count == 4, parts.allSatisfy({ !$0.isEmpty }) else { return nil }
-        return Array(parts[3]) + [ASCII.at] + Array(parts[2])
+        // HHHH=TT=orig-domain=orig-local: three `=`, the last part keeping any others.
+        guard let e1 = s.firstIndex(of: ASCII.equals, from: start, to: at),
+              let e2 = s.firstIndex(of: ASCII.equals, from: e1 + 1, to: at),
+              let e3 = s.firstIndex(of: ASCII.equals, from: e2 + 1, to: at),
+              e1 > start, e2 > e1 + 1, e3 > e2 + 1, at > e3 + 1 else { return nil }
+        return (e3 + 1..<at, e2 + 1..<e3)
     }
 
-    /// `BASE<d>rlocal=rdomain` where rlocal@rdomain is one of `recipients` and `<d>` is
-    /// `+` or `-`: BASE, else nil.
-    private static func postfixVERPBase(_ local: [UInt8], _ lower: [UInt8], recipients: [[UInt8]]) -> [UInt8]? {
-        for recipient in recipients {
-            guard let at = recipient.lastIndex(of: ASCII.at) else { continue }
-            let encoded = (recipient[..<at] + [ASCII.equals] + recipient[(at + 1)...]).map(ASCII.lower)
-            guard lower.count > encoded.count + 1, lower.suffix(encoded.count).elementsEqual(encoded) else { continue }
-            let delimiterIndex = lower.count - encoded.count - 1
-            guard local[delimiterIndex] == ASCII.plus || local[delimiterIndex] == ASCII.hyphen, delimiterIndex > 0 else {
-                continue
-            }
-            return Array(local[..<delimiterIndex])
+    /// `BASE<d>rlocal=rdomain` in the local part `s[..<at]`, where rlocal@rdomain is
+    /// `recipient` (ignoring case) and `<d>` is `+` or `-`: where BASE ends, else nil.
+    private static func postfixVERPBase(_ s: UnsafeRawBufferPointer, _ at: Int, recipient: UnsafeRawBufferPointer) -> Int? {
+        guard let rat = recipient.lastIndex(of: ASCII.at, from: 0, to: recipient.count) else { return nil }
+        let encoded = recipient.count  // rlocal, `=`, rdomain
+        guard at > encoded + 1 else { return nil }
+        let from = at - encoded
+        for j in 0..<encoded {
+            let expected = j == rat ? ASCII.equals : ASCII.lower(recipient[j])
+            if ASCII.lower(s[from + j]) != expected { return nil }
         }
-        return nil
+        let delimiter = from - 1
+        guard s[delimiter] == ASCII.plus || s[delimiter] == ASCII.hyphen, delimiter > 0 else { return nil }
+        return delimiter
     }
 
-    private static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
-        guard needle.count <= haystack.count else { return nil }
-        for i in 0...(haystack.count - needle.count) where haystack[i..<(i + needle.count)].elementsEqual(needle) {
-            return i
+    /// The first index in `from..<end` where the lowercase `needle` starts, ignoring
+    /// case, with all of it before `end`.
+    private static func find(_ needle: StaticString, in s: UnsafeRawBufferPointer, from: Int = 0, before end: Int) -> Int? {
+        let length = needle.utf8CodeUnitCount
+        var i = from
+        while i + length <= end {
+            if s.matchesIgnoringCase(needle, at: i) { return i }
+            i += 1
         }
         return nil
     }
