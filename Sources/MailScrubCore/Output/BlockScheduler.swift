@@ -231,6 +231,7 @@ final class BlockScheduler: @unchecked Sendable {
                 return
             }
             let task = queue[queueHead]
+            // The slot is overwritten so the array does not keep the block's bytes alive.
             queue[queueHead] = .encode(sequence: -1, records: [])
             queueHead += 1
             if queueHead == queue.count {

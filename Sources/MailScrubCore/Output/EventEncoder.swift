@@ -190,24 +190,15 @@ final class EventEncoder {
     /// Postfix VERP against the line's own recipient), and the list it names.
     private func sender(_ b: UnsafeRawBufferPointer, _ range: Range<Int>?, recipient: Range<Int>?, _ out: inout [UInt8]) {
         guard let range else {
-            if wants("sender") { JSONWriter.appendKey("sender", to: &out); JSONWriter.appendNull(to: &out) }
-            if wants("list") { JSONWriter.appendKey("list", to: &out); JSONWriter.appendNull(to: &out) }
-            return
+            address("sender", b, nil, &out)
+            return address("list", b, nil, &out)
         }
         let spans = SenderDecoder.decode(
             UnsafeRawBufferPointer(rebasing: b[range]), recipients: (recipient.map { UnsafeRawBufferPointer(rebasing: b[$0]) }, nil),
             into: &decoded)
         decoded.withUnsafeBytes { addresses in
-            func field(_ key: StaticString, _ span: Range<Int>?) {
-                guard wants(key) else { return }
-                JSONWriter.appendKey(key, to: &out)
-                guard let span else { return JSONWriter.appendNull(to: &out) }
-                scratch.removeAll(keepingCapacity: true)
-                p.appendAddress(addresses, span, to: &scratch)
-                JSONWriter.appendString(scratch, to: &out)
-            }
-            field("sender", spans.sender)
-            field("list", spans.list)
+            address("sender", addresses, spans.sender, &out)
+            address("list", addresses, spans.list, &out)
         }
     }
 
