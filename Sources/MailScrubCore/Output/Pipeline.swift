@@ -529,11 +529,19 @@ public final class Pipeline {
     struct ParsedBlock {
         var storage: [UInt8] = []
         var lines: [(end: Int, event: PostfixEvent)] = []
+
+        /// Empties the block, keeping its buffers for the next.
+        mutating func removeAll() {
+            storage.removeAll(keepingCapacity: true)
+            lines.removeAll(keepingCapacity: true)
+        }
     }
 
-    /// Parses one block of whole lines for the correlating thread, counting them as read.
-    func parseBlock(_ bytes: [UInt8]) -> ParsedBlock {
+    /// Parses one block of whole lines for the correlating thread into `block` (empty,
+    /// perhaps with buffers kept from an earlier block), counting them as read.
+    func parseBlock(_ bytes: [UInt8], into block: inout ParsedBlock) {
         collects = true
+        swap(&parsed, &block)
         parsed.storage.reserveCapacity(bytes.count)
         let none: (UnsafeRawBufferPointer) -> Void = { _ in }
         // Safe to force try: collecting looks up no key and writes to no sink.
@@ -544,8 +552,7 @@ public final class Pipeline {
             try! journalRecord(terminated: true, asExport: true)
         }
         collects = false
-        defer { parsed = ParsedBlock() }
-        return parsed
+        swap(&parsed, &block)
     }
 
     /// Correlates a parsed block, in input order: its times are read here, where the
@@ -554,30 +561,36 @@ public final class Pipeline {
         if let anchor { clock.reanchor(year: anchor.year, month: anchor.month) }
         completed.removeAll(keepingCapacity: true)
         block.storage.withUnsafeBytes { storage in
-            var start = 0
-            for (end, event) in block.lines {
-                let b = UnsafeRawBufferPointer(rebasing: storage[start..<end])
-                start = end
-                let time = event.header.timestamp.flatMap { clock.time(b, $0) }
-                if let time, time > latest { latest = time }
-                correlator.process(b, event, time: time ?? latest, into: &completed)
+            // By index: an event is large, and iterating by value would copy each one.
+            block.lines.withUnsafeBufferPointer { lines in
+                var start = 0
+                for i in lines.indices {
+                    let end = lines[i].end
+                    let b = UnsafeRawBufferPointer(rebasing: storage[start..<end])
+                    start = end
+                    let time = lines[i].event.header.timestamp.flatMap { clock.time(b, $0) }
+                    if let time, time > latest { latest = time }
+                    correlator.process(b, lines[i].event, time: time ?? latest, into: &completed)
+                }
             }
         }
         return completed
     }
 
-    /// Writes records with the key of each one's time (records mode, on a worker).
-    func encodeRecords(_ records: [DeliveryRecord]) -> BlockResult {
+    /// Writes records with the key of each one's time (records mode, on a worker), into
+    /// `output` (empty, perhaps with capacity kept from an earlier block).
+    func encodeRecords(_ records: [DeliveryRecord], into output: inout [UInt8]) -> BlockResult {
         blockKeyIDs.removeAll(keepingCapacity: true)
         lastKey = nil
         lastKeyTime = nil
         var result = BlockResult()
         do throws(KeyError) {
-            for record in records { recordEncoder.encode(record, with: try key(for: record.loggedAt), into: &result.output) }
+            for record in records { recordEncoder.encode(record, with: try key(for: record.loggedAt), into: &output) }
         } catch {
-            result.output.removeAll()
+            output.removeAll(keepingCapacity: true)
             result.error = error
         }
+        swap(&result.output, &output)
         result.keyIDs = blockKeyIDs
         result.lastKeyTime = lastKeyTime
         return result
