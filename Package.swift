@@ -28,9 +28,17 @@ let package = Package(
             name: "Decompression",
             dependencies: ["CZlib", "CLZMA", "CZstd", "CBzip2"]
         ),
+        // The core, split along the data's flow so that an arrow running backwards does
+        // not compile: parsing (bytes, syslog, Postfix lines) knows no keys or rules;
+        // correlation knows parsing only; the core (keys, pseudonyms, scrub rules,
+        // policy, rendering, the pipeline) sits on both.
+        .target(name: "MailScrubParsing"),
+        .target(name: "MailScrubCorrelation", dependencies: ["MailScrubParsing"]),
         .target(
             name: "MailScrubCore",
             dependencies: [
+                "MailScrubParsing",
+                "MailScrubCorrelation",
                 "COpenSSL",
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -45,7 +53,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MailScrubCoreTests",
-            dependencies: ["MailScrubCore"],
+            dependencies: ["MailScrubCore", "MailScrubParsing", "MailScrubCorrelation"],
             exclude: ["Golden"]
         ),
         .testTarget(

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import MailScrubCore
+@testable import MailScrubCorrelation
+@testable import MailScrubParsing
 
 @Suite struct ConfigTests {
     static let goodSecret = "n7Qx-2vL_9aZkP0wR4tYb8cE1mH6jU3sD5fG"

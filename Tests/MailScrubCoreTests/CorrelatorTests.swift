@@ -1,5 +1,7 @@
 import Testing
 @testable import MailScrubCore
+@testable import MailScrubCorrelation
+@testable import MailScrubParsing
 
 @Suite struct CorrelatorTests {
     static func feed(_ correlator: Correlator, _ lines: [String], clock: inout SyslogClock) -> [UInt8] {

@@ -1,5 +1,6 @@
 import Testing
 @testable import MailScrubCore
+@testable import MailScrubParsing
 
 @Suite struct EventParserTests {
     static func parse(_ line: String) -> (PostfixEvent, [UInt8]) {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MailScrubCore
+@testable import MailScrubParsing
 
 /// `--emit events` on every line shape (golden), and the fail-closed property test run
 /// through records and events modes too.

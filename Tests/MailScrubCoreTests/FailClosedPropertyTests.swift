@@ -1,5 +1,6 @@
 import Testing
 @testable import MailScrubCore
+@testable import MailScrubParsing
 
 /// Property test for invariant 1 (fail closed): lines of generated junk, known shapes
 /// and broken shapes, with addresses, message-ids, IPs and subjects planted at random

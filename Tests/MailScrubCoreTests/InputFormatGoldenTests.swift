@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MailScrubCore
+@testable import MailScrubParsing
 
 /// One log (`Golden/formats/traditional.log`, with a Latin-1 subject) written in every
 /// format a Postfix host produces: the same records from each, and lines output that

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MailScrubCore
+@testable import MailScrubParsing
 
 /// The pieces behind the input formats: syslog header variants, their timestamps, and
 /// journald entries, each on the shapes its writer produces and on broken ones.

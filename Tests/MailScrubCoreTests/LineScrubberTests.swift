@@ -1,5 +1,6 @@
 import Testing
 @testable import MailScrubCore
+@testable import MailScrubParsing
 
 /// Targeted cases beyond the golden file: what must change, and what must not.
 @Suite struct LineScrubberTests {

@@ -1,5 +1,6 @@
 import Testing
 @testable import MailScrubCore
+@testable import MailScrubParsing
 
 @Suite struct LineSplitterTests {
     static let text = Array("first line\nsecond\n\nfourth, after an empty one\r\nlast without newline".utf8)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MailScrubCore
+@testable import MailScrubParsing
 
 /// Golden pairs for `lines` mode: `Golden/lines/<case>.log` → `<case>.out`, with the
 /// fixed test secret. `shapes.log` holds one line for each line shape of the Postfix

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MailScrubCore
+@testable import MailScrubParsing
 
 /// `--jobs`: lines and events on several threads give, byte for byte, what one thread
 /// gives, with the same counts, key ids and errors, however the input is cut.

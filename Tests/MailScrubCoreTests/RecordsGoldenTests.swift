@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import MailScrubCore
+@testable import MailScrubCorrelation
+@testable import MailScrubParsing
 
 /// Golden pairs for records mode (`Golden/records/<case>.log` → `<case>.ndjson`), plus
 /// structure tests that decode the records and check what the fields mean.

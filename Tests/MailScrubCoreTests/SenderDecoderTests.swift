@@ -1,5 +1,6 @@
 import Testing
 @testable import MailScrubCore
+@testable import MailScrubParsing
 
 @Suite struct SenderDecoderTests {
     /// Each scheme, its near misses (which stay whole), and case: (sender, recipient,

@@ -1,5 +1,7 @@
 import Foundation
 @testable import MailScrubCore
+@testable import MailScrubCorrelation
+@testable import MailScrubParsing
 
 /// Shared fixtures: the fixed test secret and helpers to run the pipeline in memory.
 enum TestSupport {

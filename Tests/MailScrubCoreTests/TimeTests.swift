@@ -1,5 +1,6 @@
 import Testing
 @testable import MailScrubCore
+@testable import MailScrubParsing
 
 @Suite struct TimeTests {
     static func stamp(_ clock: inout SyslogClock, _ text: String) -> String? {

@@ -64,7 +64,7 @@ final class EventEncoder {
             let field: StaticString = e.kind == .messageID ? "message_id" : "resent_message_id"
             if wants(field) {
                 JSONWriter.appendKey(field, to: &out)
-                if let raw = e.messageID, let value = HeaderValueRewriter.messageIDValue(b, raw), !value.id.isEmpty {
+                if let raw = e.messageID, let value = HeaderValue.messageIDValue(b, raw), !value.id.isEmpty {
                     scratch.removeAll(keepingCapacity: true)
                     p.appendHash(.messageID, of: UnsafeRawBufferPointer(rebasing: b[value.id]), to: &scratch)
                     JSONWriter.appendPlainString(scratch, to: &out)

@@ -77,7 +77,7 @@ enum JSONWriter {
     /// one `.` followed by digits); else `null`. Log numbers are copied, not reformatted,
     /// so `0.62` stays `0.62`.
     static func appendNumber(_ b: UnsafeRawBufferPointer, _ range: Range<Int>?, to out: inout [UInt8]) {
-        guard let range, isNumber(b, range) else {
+        guard let range, ASCII.isJSONNumber(b, range) else {
             out.append(contentsOf: "null".utf8)
             return
         }
@@ -89,21 +89,6 @@ enum JSONWriter {
         }
         while i + 1 < range.upperBound, b[i] == 0x30, ASCII.isDigit(b[i + 1]) { i += 1 }
         out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[i..<range.upperBound]))
-    }
-
-    static func isNumber(_ b: UnsafeRawBufferPointer, _ range: Range<Int>) -> Bool {
-        var i = range.lowerBound
-        if i < range.upperBound, b[i] == ASCII.hyphen { i += 1 }
-        let intStart = i
-        while i < range.upperBound, ASCII.isDigit(b[i]) { i += 1 }
-        guard i > intStart, i - intStart <= 15 else { return false }
-        if i < range.upperBound, b[i] == ASCII.dot {
-            i += 1
-            let fracStart = i
-            while i < range.upperBound, ASCII.isDigit(b[i]) { i += 1 }
-            guard i > fracStart else { return false }
-        }
-        return i == range.upperBound
     }
 
     /// The decimal digits of `value` (with `-` when negative); the one integer writer.

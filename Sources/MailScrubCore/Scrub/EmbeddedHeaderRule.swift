@@ -36,7 +36,7 @@ enum EmbeddedHeaderRule {
             while nameStart > start, ASCII.isAlpha(b[nameStart - 1]) || b[nameStart - 1] == ASCII.hyphen { nameStart -= 1 }
             // Spaces and junk bytes (NUL, invalid UTF-8) may stand before the name.
             var before = nameStart
-            while before > start, nameStart - before < 16, HeaderCheckRule.isJunk(b[before - 1]) { before -= 1 }
+            while before > start, nameStart - before < 16, HeaderCheckLine.isJunk(b[before - 1]) { before -= 1 }
             guard nameStart < colon,
                   before == start || b[before - 1] == ASCII.colon || b[before - 1] == ASCII.comma,
                   let kind = kind(b, nameStart..<colon) else { continue }

@@ -43,59 +43,23 @@ enum FieldRules {
                     claims.append(Claim(range: value..<close + 1, kind: .messageIDValue))
                     i = close + 1
                 } else {
-                    let stop = bareEnd(b, from: value, to: end)
+                    let stop = ValueBounds.bareEnd(b, from: value, to: end)
                     if stop > value { claims.append(Claim(range: value..<stop, kind: .messageIDValue)) }
                     i = stop
                 }
             case .address, .xtextAddress:
                 let claimKind: Claim.Kind = kind == .address ? .address : .xtextAddress
                 if value < end, b[value] == ASCII.lessThan {
-                    let close = bracketEnd(b, from: value + 1, to: end)
+                    let close = ValueBounds.bracketEnd(b, from: value + 1, to: end)
                     // policyd-spf's `receiver=<UNKNOWN>` names nobody.
                     if close > value + 1, !b.matchesWhole("unknown", value + 1..<close) { claims.append(Claim(range: value + 1..<close, kind: claimKind)) }
                     i = close
                 } else {
-                    let stop = bareEnd(b, from: value, to: end)
+                    let stop = ValueBounds.bareEnd(b, from: value, to: end)
                     if stop > value { claims.append(Claim(range: value..<stop, kind: claimKind)) }
                     i = stop
                 }
             }
         }
-    }
-
-    /// The `>` that closes an address opened just before `start`, or `end` when the line
-    /// was cut. Quoted strings (`"a>b c"@d`) are skipped whole, wherever they stand;
-    /// otherwise the first `>` followed by a field separator or end of line closes it.
-    static func bracketEnd(_ b: UnsafeRawBufferPointer, from start: Int, to end: Int) -> Int {
-        var i = start
-        while i < end {
-            switch b[i] {
-            case ASCII.quote:
-                i = KeyValue.quotedEnd(b, from: i + 1, to: end)
-            case ASCII.greaterThan:
-                if i + 1 == end { return i }
-                switch b[i + 1] {
-                case ASCII.comma, ASCII.space, ASCII.semicolon, ASCII.colon, ASCII.rightParen, ASCII.tab:
-                    return i
-                default: break
-                }
-            default: break
-            }
-            i += 1
-        }
-        return end
-    }
-
-    /// End of an unbracketed value: the next comma, space, tab or semicolon outside a
-    /// quoted string (`user="a b"@example.org`).
-    static func bareEnd(_ b: UnsafeRawBufferPointer, from start: Int, to end: Int) -> Int {
-        var i = start
-        while i < end {
-            let c = b[i]
-            if c == ASCII.comma || c == ASCII.space || c == ASCII.semicolon || c == ASCII.tab { break }
-            if c == ASCII.quote { i = KeyValue.quotedEnd(b, from: i + 1, to: end) }
-            i += 1
-        }
-        return min(i, end)
     }
 }

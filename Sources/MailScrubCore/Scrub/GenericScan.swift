@@ -154,7 +154,7 @@ enum GenericScan {
     static func followsKey(_ b: UnsafeRawBufferPointer, before position: Int, lowerLimit: Int, keys: [StaticString]) -> Bool {
         var j = position
         // Spaces, and junk bytes of a damaged line, may stand between key and value.
-        while j > lowerLimit, position - j < 16, HeaderCheckRule.isJunk(b[j - 1]) { j -= 1 }
+        while j > lowerLimit, position - j < 16, HeaderCheckLine.isJunk(b[j - 1]) { j -= 1 }
         guard j > lowerLimit, b[j - 1] == ASCII.colon || b[j - 1] == ASCII.equals else { return false }
         let keyEnd = j - 1
         var keyStart = keyEnd
@@ -256,7 +256,7 @@ enum GenericScan {
     ) -> Range<Int>? {
         // Spaces or junk bytes (NUL, invalid UTF-8) may stand between `user:` and the quote.
         var before = open
-        while before > 0, open - before < 16, HeaderCheckRule.isJunk(b[before - 1]) { before -= 1 }
+        while before > 0, open - before < 16, HeaderCheckLine.isJunk(b[before - 1]) { before -= 1 }
         guard before >= 5, b.matches("user:", at: before - 5), open + 1 < end else { return nil }
         // A line cut inside the name (a length limit, or a NUL run where a damaged log
         // resumes: no quote spans one) leaves no closing quote: the name runs to there.

@@ -1,7 +1,7 @@
 /// Rewrites one log line with every sensitive token replaced by its pseudonym: the
 /// `lines` output mode, and the fail-closed pass for any text that reaches output.
 ///
-/// Three layers. Structural rules (`FieldRules`, `HeaderCheckRule`, `EmbeddedHeaderRule`,
+/// Three layers. Structural rules (`FieldRules`, `HeaderCheckLine`, `EmbeddedHeaderRule`,
 /// the dovecot, discard and cleanup rules below) claim the spans they understand and
 /// rewrite them by meaning.
 /// Every byte no rule claimed then goes through the generic scan (`GenericScan`), which
@@ -41,7 +41,7 @@ public final class LineScrubber {
 
         // From the start of the line, not of the message: a line whose syslog prefix is
         // missing or mangled must not keep its header value because of that.
-        if let match = HeaderCheckRule.locate(line, from: 0) {
+        if let match = HeaderCheckLine.locate(line, from: 0) {
             claims.append(match.claim)
             fieldsStart = match.trailer
         } else if let valueStart = EmbeddedHeaderRule.claims(line, from: 0, into: &claims) {
@@ -108,7 +108,7 @@ public final class LineScrubber {
     /// right before a parenthesis (`lmtp(`, `imap(`, …) anywhere.
     private func isDovecotMessage(_ b: UnsafeRawBufferPointer, at start: Int) -> Bool {
         var i = start
-        while i < b.count, HeaderCheckRule.isJunk(b[i]) { i += 1 }
+        while i < b.count, HeaderCheckLine.isJunk(b[i]) { i += 1 }
         for service in Self.dovecotLogins where b.matches(service, at: i) { return true }
         // A service and its user in parentheses, wherever damage left them.
         var from = 0

@@ -5,66 +5,66 @@ import Darwin
 #endif
 
 /// Byte constants and classification for scanning log lines without building Strings.
-enum ASCII {
-    static let tab: UInt8 = 0x09
-    static let newline: UInt8 = 0x0A
-    static let carriageReturn: UInt8 = 0x0D
-    static let space: UInt8 = 0x20
-    static let quote: UInt8 = 0x22  // "
+package enum ASCII {
+    package static let tab: UInt8 = 0x09
+    package static let newline: UInt8 = 0x0A
+    package static let carriageReturn: UInt8 = 0x0D
+    package static let space: UInt8 = 0x20
+    package static let quote: UInt8 = 0x22  // "
     static let hash: UInt8 = 0x23  // #
-    static let plus: UInt8 = 0x2B
-    static let comma: UInt8 = 0x2C
-    static let hyphen: UInt8 = 0x2D
-    static let dot: UInt8 = 0x2E
-    static let slash: UInt8 = 0x2F
-    static let colon: UInt8 = 0x3A
+    package static let plus: UInt8 = 0x2B
+    package static let comma: UInt8 = 0x2C
+    package static let hyphen: UInt8 = 0x2D
+    package static let dot: UInt8 = 0x2E
+    package static let slash: UInt8 = 0x2F
+    package static let colon: UInt8 = 0x3A
     static let semicolon: UInt8 = 0x3B
-    static let lessThan: UInt8 = 0x3C
-    static let equals: UInt8 = 0x3D
-    static let greaterThan: UInt8 = 0x3E
-    static let question: UInt8 = 0x3F
-    static let at: UInt8 = 0x40
-    static let leftBracket: UInt8 = 0x5B
-    static let backslash: UInt8 = 0x5C
-    static let rightBracket: UInt8 = 0x5D
-    static let underscore: UInt8 = 0x5F
-    static let leftBrace: UInt8 = 0x7B
-    static let rightBrace: UInt8 = 0x7D
-    static let leftParen: UInt8 = 0x28
-    static let rightParen: UInt8 = 0x29
+    package static let lessThan: UInt8 = 0x3C
+    package static let equals: UInt8 = 0x3D
+    package static let greaterThan: UInt8 = 0x3E
+    package static let question: UInt8 = 0x3F
+    package static let at: UInt8 = 0x40
+    package static let leftBracket: UInt8 = 0x5B
+    package static let backslash: UInt8 = 0x5C
+    package static let rightBracket: UInt8 = 0x5D
+    package static let underscore: UInt8 = 0x5F
+    package static let leftBrace: UInt8 = 0x7B
+    package static let rightBrace: UInt8 = 0x7D
+    package static let leftParen: UInt8 = 0x28
+    package static let rightParen: UInt8 = 0x29
 
-    @inline(__always) static func isDigit(_ b: UInt8) -> Bool { b &- 0x30 < 10 }
-    @inline(__always) static func isAlpha(_ b: UInt8) -> Bool { (b | 0x20) &- 0x61 < 26 }
-    @inline(__always) static func isAlnum(_ b: UInt8) -> Bool { isDigit(b) || isAlpha(b) }
-    @inline(__always) static func isHexDigit(_ b: UInt8) -> Bool { isDigit(b) || (b | 0x20) &- 0x61 < 6 }
+    @inline(__always) package static func isDigit(_ b: UInt8) -> Bool { b &- 0x30 < 10 }
+    @inline(__always) package static func isAlpha(_ b: UInt8) -> Bool { (b | 0x20) &- 0x61 < 26 }
+    @inline(__always) package static func isAlnum(_ b: UInt8) -> Bool { isDigit(b) || isAlpha(b) }
+    @inline(__always) package static func isHexDigit(_ b: UInt8) -> Bool { isDigit(b) || (b | 0x20) &- 0x61 < 6 }
     @inline(__always) static func isUpper(_ b: UInt8) -> Bool { b &- 0x41 < 26 }
-    @inline(__always) static func isSpace(_ b: UInt8) -> Bool { b == space || b == tab }
-    @inline(__always) static func lower(_ b: UInt8) -> UInt8 { isUpper(b) ? b | 0x20 : b }
+    @inline(__always) package static func isSpace(_ b: UInt8) -> Bool { b == space || b == tab }
+    @inline(__always) package static func lower(_ b: UInt8) -> UInt8 { isUpper(b) ? b | 0x20 : b }
 
     /// Characters allowed in an unquoted local part (RFC 5322 atext plus dot), and any
     /// non-ASCII byte, since SMTPUTF8 addresses and raw junk must be caught too.
-    static let localPartTable: [Bool] = (0..<256).map { value in
+    package static let localPartTable: [Bool] = (0..<256).map { value in
         let b = UInt8(value)
         if b >= 0x80 || isAlnum(b) { return true }
         return "!#$%&'*+-/=?^_`{|}~.".utf8.contains(b)
     }
 
     /// Characters of a domain name as they occur in logs, including non-ASCII (IDN) bytes.
-    static let domainTable: [Bool] = (0..<256).map { value in
+    package static let domainTable: [Bool] = (0..<256).map { value in
         let b = UInt8(value)
         return b >= 0x80 || isAlnum(b) || b == hyphen || b == dot || b == underscore
     }
 
     /// Characters that may start or continue a `key=` name we look up in a line.
-    static let keyTable: [Bool] = (0..<256).map { value in
+    package static let keyTable: [Bool] = (0..<256).map { value in
         let b = UInt8(value)
         return isAlnum(b) || b == hyphen || b == underscore || b == dot
     }
 
-    static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+    package static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// Lowercase hex of `bytes`.
-    static func hex<C: Collection<UInt8>>(_ bytes: C) -> String {
+    package static func hex<C: Collection<UInt8>>(_ bytes: C) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count * 2)
         for b in bytes {
@@ -76,7 +76,7 @@ enum ASCII {
 
     /// The whole number written in `range` (digits only), or nil when it is empty, holds
     /// anything else or does not fit an `Int`.
-    static func decimal(_ b: UnsafeRawBufferPointer, _ range: Range<Int>) -> Int? {
+    package static func decimal(_ b: UnsafeRawBufferPointer, _ range: Range<Int>) -> Int? {
         guard !range.isEmpty else { return nil }
         var n = 0
         for i in range {
@@ -88,12 +88,29 @@ enum ASCII {
         }
         return n
     }
+
+    /// Whether `range` is a number as JSON may hold it: an optional minus, 1 to 15
+    /// integer digits (exact in a double), an optional fraction.
+    package static func isJSONNumber(_ b: UnsafeRawBufferPointer, _ range: Range<Int>) -> Bool {
+        var i = range.lowerBound
+        if i < range.upperBound, b[i] == ASCII.hyphen { i += 1 }
+        let intStart = i
+        while i < range.upperBound, ASCII.isDigit(b[i]) { i += 1 }
+        guard i > intStart, i - intStart <= 15 else { return false }
+        if i < range.upperBound, b[i] == ASCII.dot {
+            i += 1
+            let fracStart = i
+            while i < range.upperBound, ASCII.isDigit(b[i]) { i += 1 }
+            guard i > fracStart else { return false }
+        }
+        return i == range.upperBound
+    }
 }
 
 extension UnsafeRawBufferPointer {
     /// Whether the bytes at `offset` equal `literal` exactly.
     @inline(__always)
-    func matches(_ literal: StaticString, at offset: Int) -> Bool {
+    package func matches(_ literal: StaticString, at offset: Int) -> Bool {
         let n = literal.utf8CodeUnitCount
         guard offset >= 0, offset + n <= count else { return false }
         let lit = literal.utf8Start
@@ -103,7 +120,7 @@ extension UnsafeRawBufferPointer {
 
     /// Whether the bytes at `offset` equal the lowercase `literal`, ignoring ASCII case.
     @inline(__always)
-    func matchesIgnoringCase(_ literal: StaticString, at offset: Int) -> Bool {
+    package func matchesIgnoringCase(_ literal: StaticString, at offset: Int) -> Bool {
         let n = literal.utf8CodeUnitCount
         guard offset >= 0, offset + n <= count else { return false }
         let lit = literal.utf8Start
@@ -114,7 +131,7 @@ extension UnsafeRawBufferPointer {
     /// The first index in `from..<to` holding `byte`, or nil. A plain loop: most searches
     /// here span a few bytes, where calling memchr costs more than it saves.
     @inline(__always)
-    func firstIndex(of byte: UInt8, from: Int, to: Int) -> Int? {
+    package func firstIndex(of byte: UInt8, from: Int, to: Int) -> Int? {
         var i = from
         while i < to {
             if self[i] == byte { return i }
@@ -124,13 +141,13 @@ extension UnsafeRawBufferPointer {
     }
 
     /// Whether the whole buffer holds `byte`, by memchr: for whole-line checks.
-    func contains(byte: UInt8) -> Bool {
+    package func contains(byte: UInt8) -> Bool {
         guard let base = baseAddress, count > 0 else { return false }
         return memchr(base, Int32(byte), count) != nil
     }
 
     /// Whether the whole buffer holds `literal`: memchr finds each candidate first byte.
-    func contains(_ literal: StaticString) -> Bool {
+    package func contains(_ literal: StaticString) -> Bool {
         guard let base = baseAddress, literal.utf8CodeUnitCount > 0 else { return false }
         let first = Int32(literal.utf8Start[0])
         var i = 0
@@ -144,7 +161,7 @@ extension UnsafeRawBufferPointer {
 
     /// The last index in `from..<to` holding `byte`, or nil.
     @inline(__always)
-    func lastIndex(of byte: UInt8, from: Int, to: Int) -> Int? {
+    package func lastIndex(of byte: UInt8, from: Int, to: Int) -> Int? {
         var i = to - 1
         while i >= from {
             if self[i] == byte { return i }
@@ -155,19 +172,25 @@ extension UnsafeRawBufferPointer {
 
     /// `range` without leading and trailing spaces and tabs.
     @inline(__always)
-    func trimmingSpaces(_ range: Range<Int>) -> Range<Int> {
+    package func trimmingSpaces(_ range: Range<Int>) -> Range<Int> {
         var lo = range.lowerBound
         var hi = range.upperBound
         while lo < hi, ASCII.isSpace(self[lo]) { lo += 1 }
         while hi > lo, ASCII.isSpace(self[hi - 1]) { hi -= 1 }
         return lo..<hi
     }
+
+    /// Whether `range` is exactly the lowercase `literal`, ignoring ASCII case.
+    @inline(__always)
+    package func matchesWhole(_ literal: StaticString, _ range: Range<Int>) -> Bool {
+        range.count == literal.utf8CodeUnitCount && matchesIgnoringCase(literal, at: range.lowerBound)
+    }
 }
 
 /// Well-formedness of multi-byte UTF-8 sequences, for scanners that accept non-ASCII text.
-enum UTF8Sequence {
+package enum UTF8Sequence {
     /// The length of the well-formed UTF-8 sequence starting at `i`, or nil.
-    static func length(_ b: UnsafeRawBufferPointer, at i: Int, end: Int) -> Int? {
+    package static func length(_ b: UnsafeRawBufferPointer, at i: Int, end: Int) -> Int? {
         let lead = b[i]
         let length: Int
         switch lead {
@@ -182,7 +205,7 @@ enum UTF8Sequence {
     }
 
     /// Whether `b` from `start` on is well-formed UTF-8.
-    static func isValid(_ b: UnsafeRawBufferPointer, from start: Int = 0) -> Bool {
+    package static func isValid(_ b: UnsafeRawBufferPointer, from start: Int = 0) -> Bool {
         var i = start
         while i < b.count {
             if b[i] < 0x80 {

@@ -3,10 +3,10 @@
 /// Keys are only ever taken from the top level of a line: never from inside a `<…>`
 /// value or a quoted string, since a quoted local part (`<"a, status=sent"@b>`, one
 /// RCPT TO away for anyone) may hold `,`, `>`, `=` and spaces.
-enum KeyValue {
+package enum KeyValue {
     /// The value of `key` (given with its `=`), without angle brackets. An empty range
     /// means `<>`; nil means the key is absent. The key must not continue a longer name.
-    static func find(_ b: UnsafeRawBufferPointer, _ key: StaticString, in range: Range<Int>) -> Range<Int>? {
+    package static func find(_ b: UnsafeRawBufferPointer, _ key: StaticString, in range: Range<Int>) -> Range<Int>? {
         let n = key.utf8CodeUnitCount - 1
         var i = range.lowerBound
         while let equals = nextEquals(b, from: i, to: range.upperBound) {
@@ -21,7 +21,7 @@ enum KeyValue {
     }
 
     /// The next `=` at or after `start` that stands outside `<…>` and `"…"`; nil if none.
-    static func nextEquals(_ b: UnsafeRawBufferPointer, from start: Int, to end: Int) -> Int? {
+    package static func nextEquals(_ b: UnsafeRawBufferPointer, from start: Int, to end: Int) -> Int? {
         let table = stopTable  // one lazy-global access per call, not per byte
         return table.withUnsafeBufferPointer { t -> Int? in
             var i = start
@@ -65,7 +65,7 @@ enum KeyValue {
     /// The closing quote of a quoted string whose body starts at `start` (backslash
     /// escapes honoured), or `end` when the line was cut first. A NUL also counts as
     /// the end: it marks where a damaged log resumes, and no quote spans it.
-    static func quotedEnd(_ b: UnsafeRawBufferPointer, from start: Int, to end: Int) -> Int {
+    package static func quotedEnd(_ b: UnsafeRawBufferPointer, from start: Int, to end: Int) -> Int {
         var i = start
         while i < end, b[i] != ASCII.quote {
             if b[i] == 0 { return end }
@@ -85,13 +85,13 @@ enum KeyValue {
     /// comma, space or semicolon.
     static func value(_ b: UnsafeRawBufferPointer, at start: Int, end: Int) -> Range<Int> {
         if start < end, b[start] == ASCII.lessThan {
-            return start + 1..<FieldRules.bracketEnd(b, from: start + 1, to: end)
+            return start + 1..<ValueBounds.bracketEnd(b, from: start + 1, to: end)
         }
-        return start..<FieldRules.bareEnd(b, from: start, to: end)
+        return start..<ValueBounds.bareEnd(b, from: start, to: end)
     }
 
     /// Offset just past a value returned by `value(_:at:end:)`: after its `>` if bracketed.
-    static func end(of value: Range<Int>, in b: UnsafeRawBufferPointer) -> Int {
+    package static func end(of value: Range<Int>, in b: UnsafeRawBufferPointer) -> Int {
         if value.upperBound < b.count, value.lowerBound > 0, b[value.lowerBound - 1] == ASCII.lessThan,
            b[value.upperBound] == ASCII.greaterThan {
             return value.upperBound + 1

@@ -11,7 +11,7 @@ public enum LineOutcome: String, CaseIterable, Sendable {
     case notSyslog = "not-syslog"
 
     /// Position in `allCases`, for counting without a dictionary.
-    var index: Int {
+    package var index: Int {
         switch self {
         case .understood: 0
         case .postfixUnsupported: 1

@@ -8,18 +8,16 @@
 /// the end of the line; the subject itself may contain ` from ` and `;`. When no such
 /// anchor exists (smtp_header_checks, a cut line) the value runs to the end of the line,
 /// so nothing after it can escape unrewritten.
-enum HeaderCheckRule {
+package enum HeaderCheckLine {
     /// A recognised header_checks line: what was logged and where the envelope part starts.
-    struct Match {
+    package struct Match {
         var action: Range<Int>?
         /// The header name; nil for body and content lines.
         var name: Range<Int>?
-        var value: Range<Int>
-        var kind: HeaderKind
+        package var value: Range<Int>
+        package var kind: HeaderKind
         /// Offset of the envelope part (` from ORIGIN; from=<…> …`), or the end of the line.
-        var trailer: Int
-
-        var claim: Claim { Claim(range: value, kind: .headerValue(kind)) }
+        package var trailer: Int
     }
 
     /// Finds header_checks content anywhere from `start`: normally right after the queue
@@ -28,7 +26,7 @@ enum HeaderCheckRule {
     ///
     /// Junk between the tokens (NULs, invalid UTF-8, extra spaces: damaged or hostile
     /// lines) does not hide the content: up to 16 such bytes may follow the colon.
-    static func locate(_ b: UnsafeRawBufferPointer, from start: Int) -> Match? {
+    package static func locate(_ b: UnsafeRawBufferPointer, from start: Int) -> Match? {
         var i = start
         while let colon = b.firstIndex(of: ASCII.colon, from: i, to: b.count) {
             i = colon + 1
@@ -48,7 +46,7 @@ enum HeaderCheckRule {
     }
 
     /// Bytes that may stand between an action's colon and its content.
-    static func isJunk(_ c: UInt8) -> Bool {
+    package static func isJunk(_ c: UInt8) -> Bool {
         c == ASCII.space || c < 0x20 || c >= 0x80
     }
 
@@ -141,7 +139,7 @@ enum HeaderCheckRule {
             i += key.utf8CodeUnitCount
             if bracketed {
                 guard i < end, b[i] == ASCII.lessThan else { return false }
-                i = FieldRules.bracketEnd(b, from: i + 1, to: end)
+                i = ValueBounds.bracketEnd(b, from: i + 1, to: end)
                 guard i < end else { return false }
                 i += 1
             } else {

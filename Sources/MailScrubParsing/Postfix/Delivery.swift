@@ -5,7 +5,7 @@
 /// Fields are read left to right at the top level of the line (see `KeyValue`), so text
 /// inside an address can never stand in for a field. A status that is not one of
 /// Postfix's words makes the line unrecognized, and so scrubbed as a whole.
-enum Delivery {
+package enum Delivery {
     static func parse(_ b: UnsafeRawBufferPointer, _ event: inout PostfixEvent, after start: Int) -> Bool {
         let end = b.count
         guard b.matches("to=", at: start) else { return false }
@@ -80,7 +80,7 @@ enum Delivery {
     }
 
     /// Whether `range` is one domain name and nothing else (`example.org`).
-    static func isBareDomain(_ b: UnsafeRawBufferPointer, _ range: Range<Int>) -> Bool {
+    package static func isBareDomain(_ b: UnsafeRawBufferPointer, _ range: Range<Int>) -> Bool {
         guard range.count >= 3, b[range.lowerBound] != ASCII.dot, b[range.upperBound - 1] != ASCII.dot else { return false }
         var dot = false
         var letter = false
@@ -96,7 +96,7 @@ enum Delivery {
     /// Whether `range`, a status text cut by the end of its line, may be the start of a
     /// domain: name bytes only, a letter among them. A cut may fall after a dot or before
     /// the first one (`(mail.examp`, `(mail.`, `(mail`), so neither is required.
-    static func isCutDomain(_ b: UnsafeRawBufferPointer, _ range: Range<Int>) -> Bool {
+    package static func isCutDomain(_ b: UnsafeRawBufferPointer, _ range: Range<Int>) -> Bool {
         guard !range.isEmpty, b[range.lowerBound] != ASCII.dot else { return false }
         var letter = false
         for i in range {
@@ -112,7 +112,7 @@ enum Delivery {
         var parts = 0
         var start = range.lowerBound
         for i in range.lowerBound...range.upperBound where i == range.upperBound || b[i] == ASCII.slash {
-            guard JSONWriter.isNumber(b, start..<i), b[start] != ASCII.hyphen else { return false }
+            guard ASCII.isJSONNumber(b, start..<i), b[start] != ASCII.hyphen else { return false }
             parts += 1
             start = i + 1
         }
@@ -120,9 +120,9 @@ enum Delivery {
     }
 
     /// Whether `status=WORD ` stands right before `open` (spaces or junk bytes between).
-    static func followsStatus(_ b: UnsafeRawBufferPointer, _ open: Int) -> Bool {
+    package static func followsStatus(_ b: UnsafeRawBufferPointer, _ open: Int) -> Bool {
         var i = open
-        while i > 0, open - i < 16, HeaderCheckRule.isJunk(b[i - 1]) { i -= 1 }
+        while i > 0, open - i < 16, HeaderCheckLine.isJunk(b[i - 1]) { i -= 1 }
         guard i < open else { return false }
         while i > 0, ASCII.isAlpha(b[i - 1]) { i -= 1 }
         return i >= 7 && b.matches("status=", at: i - 7)
@@ -144,7 +144,7 @@ enum Delivery {
         return QueueID.isQueueID(b, at + 10..<j) ? at + 10..<j : nil
     }
 
-    static func lastIndex(of literal: StaticString, in b: UnsafeRawBufferPointer, from: Int, to: Int) -> Int? {
+    package static func lastIndex(of literal: StaticString, in b: UnsafeRawBufferPointer, from: Int, to: Int) -> Int? {
         var i = to - literal.utf8CodeUnitCount
         while i >= from {
             if b.matches(literal, at: i) { return i }

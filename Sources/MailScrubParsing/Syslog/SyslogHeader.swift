@@ -26,7 +26,7 @@ public struct SyslogHeader: Equatable, Sendable {
         case none
 
         /// Position in `allCases`, for counting without a dictionary (or an array per line).
-        var index: Int {
+        package var index: Int {
             switch self {
             case .bsd: 0
             case .iso: 1
@@ -156,8 +156,8 @@ public struct SyslogHeader: Equatable, Sendable {
         return ASCII.isAlnum(b) || b == ASCII.slash || b == ASCII.dot || b == ASCII.hyphen || b == ASCII.underscore
     }
 
-    static func isTagByte(_ b: UInt8) -> Bool { tagTable[Int(b)] }
-    static func isHostByte(_ b: UInt8) -> Bool { hostTable[Int(b)] }
+    package static func isTagByte(_ b: UInt8) -> Bool { tagTable[Int(b)] }
+    package static func isHostByte(_ b: UInt8) -> Bool { hostTable[Int(b)] }
 
     /// Bytes of a syslog host field: a name, or an IPv4/IPv6 address.
     private static let hostTable: [Bool] = (0..<256).map { value in

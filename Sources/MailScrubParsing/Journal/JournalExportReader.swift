@@ -5,9 +5,9 @@
 /// An entry starts at a line `__CURSOR=…` or `__REALTIME_TIMESTAMP=…` (how journalctl
 /// begins each one), so export entries and syslog lines can be told apart line by line.
 /// Fields mailscrub does not read are dropped on the way.
-struct JournalExportReader {
+package struct JournalExportReader {
     /// What a line was.
-    enum Step {
+    package enum Step {
         /// Not part of an entry: a line of text.
         case text
         /// A field of the entry being read.
@@ -19,17 +19,19 @@ struct JournalExportReader {
         case entryThenText
     }
 
-    private(set) var entry = JournalEntry()
+    package private(set) var entry = JournalEntry()
     private var inEntry = false
     /// The name of a binary field whose value is being read, and the bytes read so far
     /// (length and value, with the line breaks the line splitter took out).
     private var binaryName: [UInt8]?
     private var binary: [UInt8] = []
 
-    /// True between entries: input may be cut here without cutting one.
-    var isIdle: Bool { !inEntry }
+    package init() {}
 
-    mutating func read(_ b: UnsafeRawBufferPointer) -> Step {
+    /// True between entries: input may be cut here without cutting one.
+    package var isIdle: Bool { !inEntry }
+
+    package mutating func read(_ b: UnsafeRawBufferPointer) -> Step {
         if binaryName != nil {
             binary.append(contentsOf: b)
             binary.append(ASCII.newline)
@@ -53,7 +55,7 @@ struct JournalExportReader {
     }
 
     /// Ends the input: true (and `entry` holds it) when an entry was being read.
-    mutating func finish() -> Bool {
+    package mutating func finish() -> Bool {
         guard inEntry else { return false }
         inEntry = false
         if let name = binaryName, binary.count > 8 {

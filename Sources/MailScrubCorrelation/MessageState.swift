@@ -1,3 +1,5 @@
+import MailScrubParsing
+
 /// What is known about one message (one queue id on one host) until its delivery
 /// records are written. Holds raw values, kept in memory only: they are pseudonymized
 /// when a record is written, with the key of that record's epoch, and the sender can

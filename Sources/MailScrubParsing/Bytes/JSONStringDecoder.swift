@@ -1,9 +1,9 @@
 /// Decodes the body of a JSON string literal (journald entries, `OutputVerifier`).
-enum JSONStringDecoder {
+package enum JSONStringDecoder {
     /// Decodes from `start` (just after the opening quote) up to the closing quote into
     /// `out`; returns the offset after the closing quote (or the end of `b`). Lone
     /// surrogates and malformed escapes become U+FFFD.
-    static func decode(_ b: UnsafeRawBufferPointer, from start: Int, into out: inout [UInt8]) -> Int {
+    package static func decode(_ b: UnsafeRawBufferPointer, from start: Int, into out: inout [UInt8]) -> Int {
         out.removeAll(keepingCapacity: true)
         var i = start
         while i < b.count {

@@ -1,3 +1,5 @@
+import MailScrubParsing
+
 /// Correlates parsed lines by (host, queue id) into one `DeliveryRecord` per delivery
 /// status line, per NOQUEUE (or queued) reject, and per recipient still deferred when
 /// qmgr expires a message.
@@ -51,7 +53,7 @@ public final class Correlator {
 
     /// Takes one parsed line; appends the records it completes to `out`, raw, each to be
     /// written with the key of its `loggedAt`.
-    func process(_ b: UnsafeRawBufferPointer, _ event: PostfixEvent, time: LogTime?, into out: inout [DeliveryRecord]) {
+    package func process(_ b: UnsafeRawBufferPointer, _ event: PostfixEvent, time: LogTime?, into out: inout [DeliveryRecord]) {
         let now = time ?? latest
         if now > latest { latest = now }
         linesSinceSweep += 1
@@ -84,7 +86,7 @@ public final class Correlator {
             }
         case .messageID, .resentMessageID:
             let state = self.state(key, now)
-            guard let raw = event.messageID, let value = HeaderValueRewriter.messageIDValue(b, raw), !value.id.isEmpty else {
+            guard let raw = event.messageID, let value = HeaderValue.messageIDValue(b, raw), !value.id.isEmpty else {
                 return
             }
             let id = bytes(b, value.id)
@@ -117,7 +119,7 @@ public final class Correlator {
             emitReject(b, event, state: states[key], key: key, now: now, into: &out)
         case .contentFilter:
             let state = self.state(key, now)
-            if let score = event.spamScore, JSONWriter.isNumber(b, score) { state.spamScore = bytes(b, score) }
+            if let score = event.spamScore, ASCII.isJSONNumber(b, score) { state.spamScore = bytes(b, score) }
             if let next = event.otherQueueID {
                 self.state(QueueKey(host: host, b, next), now).previousQueueID = bytes(b, queueID)
             }
@@ -205,32 +207,32 @@ public final class Correlator {
         func named(_ literal: StaticString) -> Bool { b.matchesWhole(literal, name) }
         if named("from") || named("to") || named("cc") || named("bcc") {
             var list: [[UInt8]] = []
-            HeaderValueRewriter.forEachAddress(b, value) { list.append(bytes(b, $0)) }
+            HeaderValue.forEachAddress(b, value) { list.append(bytes(b, $0)) }
             if named("from") { state.from = list } else if named("to") { state.to = list }
             else if named("cc") { state.cc = list } else { state.bcc = list }
         } else if named("subject") {
-            state.subjectSize = HeaderValueRewriter.characterCount(b, value)
+            state.subjectSize = HeaderValue.characterCount(b, value)
         } else if named("date") {
             state.date = DateHeader.parse(b, value)
         } else if named("in-reply-to") {
-            HeaderValueRewriter.forEachMessageID(b, value) { id, complete in
+            HeaderValue.forEachMessageID(b, value) { id, complete in
                 let id = b.trimmingSpaces(id)
                 if complete, !id.isEmpty, state.inReplyTo == nil { state.inReplyTo = bytes(b, id) }
             }
         } else if named("references") {
-            HeaderValueRewriter.forEachMessageID(b, value) { id, complete in
+            HeaderValue.forEachMessageID(b, value) { id, complete in
                 let id = b.trimmingSpaces(id)
                 if complete, !id.isEmpty { state.lastReference = bytes(b, id) }
             }
         } else if named("message-id") {
-            if state.messageID == nil, let id = HeaderValueRewriter.messageIDValue(b, value)?.id, !id.isEmpty {
+            if state.messageID == nil, let id = HeaderValue.messageIDValue(b, value)?.id, !id.isEmpty {
                 state.messageID = bytes(b, id)
             }
         } else if named("list-id") {
             state.listHeader = true
         } else if named("list-post") {
             state.listHeader = true
-            HeaderValueRewriter.forEachMessageID(b, value) { inside, complete in
+            HeaderValue.forEachMessageID(b, value) { inside, complete in
                 guard complete, state.listPost == nil, b.matchesIgnoringCase("mailto:", at: inside.lowerBound) else { return }
                 let end = b.firstIndex(of: ASCII.question, from: inside.lowerBound, to: inside.upperBound) ?? inside.upperBound
                 state.listPost = bytes(b, inside.lowerBound + 7..<end)
@@ -240,12 +242,12 @@ public final class Correlator {
             if b.matchesWhole("list", word) || b.matchesWhole("bulk", word) { state.listHeader = true }
         } else if named("x-spam-score") {
             let score = b.trimmingSpaces(value)
-            if JSONWriter.isNumber(b, score) { state.spamScore = bytes(b, score) }
+            if ASCII.isJSONNumber(b, score) { state.spamScore = bytes(b, score) }
         } else if named("x-spam-status") {
             if let at = Delivery.lastIndex(of: "score=", in: b, from: value.lowerBound, to: value.upperBound) {
                 var end = at + 6
                 while end < value.upperBound, b[end] == ASCII.hyphen || b[end] == ASCII.dot || ASCII.isDigit(b[end]) { end += 1 }
-                if JSONWriter.isNumber(b, at + 6..<end) { state.spamScore = bytes(b, at + 6..<end) }
+                if ASCII.isJSONNumber(b, at + 6..<end) { state.spamScore = bytes(b, at + 6..<end) }
             }
         }
     }

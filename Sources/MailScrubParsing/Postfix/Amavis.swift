@@ -16,6 +16,6 @@ enum Amavis {
     private static func labelled(_ b: UnsafeRawBufferPointer, _ label: StaticString, in range: Range<Int>) -> Range<Int>? {
         guard let at = Delivery.lastIndex(of: label, in: b, from: range.lowerBound, to: range.upperBound) else { return nil }
         let start = at + label.utf8CodeUnitCount
-        return start..<FieldRules.bareEnd(b, from: start, to: range.upperBound)
+        return start..<ValueBounds.bareEnd(b, from: start, to: range.upperBound)
     }
 }

@@ -51,6 +51,14 @@ public struct SyslogClock {
     public struct Carry: Equatable, Sendable {
         var year: Int?
         var lastMonth = 0
+
+        /// No year yet: what a block of a parallel run starts from.
+        package init() {}
+
+        init(year: Int?, lastMonth: Int) {
+            self.year = year
+            self.lastMonth = lastMonth
+        }
     }
 
     /// Setting it also forgets `firstBSD`.

@@ -1,8 +1,8 @@
 /// Calendar arithmetic on the proleptic Gregorian calendar, without Foundation, so that
 /// the core never reads the system clock or zone files (those come in from outside).
-enum CivilTime {
+package enum CivilTime {
     /// Days since 1970-01-01 of a civil date (Howard Hinnant's days_from_civil).
-    static func days(year: Int, month: Int, day: Int) -> Int {
+    package static func days(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
@@ -13,7 +13,7 @@ enum CivilTime {
     }
 
     /// The civil date of a day count since 1970-01-01 (civil_from_days).
-    static func date(days: Int) -> (year: Int, month: Int, day: Int) {
+    package static func date(days: Int) -> (year: Int, month: Int, day: Int) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097

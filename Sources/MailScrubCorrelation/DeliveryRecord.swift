@@ -1,3 +1,5 @@
+import MailScrubParsing
+
 /// One delivery attempt (or one rejection) as the correlator found it: raw values, kept
 /// in memory only until `RecordEncoder` writes the record with the key of its epoch.
 ///
@@ -37,43 +39,43 @@
 /// | `delay` | number | seconds, as logged |
 /// | `delays` | [number] | the four `delays=` parts |
 /// | `reject_reason` | string | rejects only: `over_quota`, `unknown_user`, `blocklisted`, `policy` or `other` |
-struct DeliveryRecord {
+package struct DeliveryRecord {
     /// The syslog host as logged (an IP address there is hashed when written).
-    var host: [UInt8]?
-    var queueID: [UInt8]?
-    var previousQueueID: [UInt8]?
-    var nextQueueID: [UInt8]?
-    var notificationFor: [UInt8]?
+    package var host: [UInt8]?
+    package var queueID: [UInt8]?
+    package var previousQueueID: [UInt8]?
+    package var nextQueueID: [UInt8]?
+    package var notificationFor: [UInt8]?
     /// Raw message-ids: what is hashed (the inside of `<…>`, or the whole broken value).
-    var messageID: [UInt8]?
-    var resentMessageID: [UInt8]?
-    var reMessageID: [UInt8]?
-    var firstSeenAt: LogTime?
+    package var messageID: [UInt8]?
+    package var resentMessageID: [UInt8]?
+    package var reMessageID: [UInt8]?
+    package var firstSeenAt: LogTime?
     /// The time of the status line, which also chooses the record's key.
-    var loggedAt: LogTime
-    var date: LogTime?
-    var sentAt: LogTime?
-    var receivedAt: LogTime?
+    package var loggedAt: LogTime
+    package var date: LogTime?
+    package var sentAt: LogTime?
+    package var receivedAt: LogTime?
     /// Raw addresses: the sender after decoding (empty for `<>`), the envelope
     /// recipients, the logged header addresses and the decoded list.
-    var sender: [UInt8]?
-    var recipient: [UInt8]?
-    var origRecipient: [UInt8]?
-    var from: [[UInt8]]?
-    var to: [[UInt8]]?
-    var cc: [[UInt8]]?
-    var bcc: [[UInt8]]?
-    var messageSize: [UInt8]?
-    var nrcpt: [UInt8]?
-    var subjectSize: Int?
-    var spamScore: [UInt8]?
-    var isList = false
-    var list: [UInt8]?
-    var isOutgoing = false
-    var status: [UInt8]
-    var dsn: [UInt8]?
-    var transport: [UInt8]?
-    var delay: [UInt8]?
-    var delays: [[UInt8]]?
-    var rejectReason: [UInt8]?
+    package var sender: [UInt8]?
+    package var recipient: [UInt8]?
+    package var origRecipient: [UInt8]?
+    package var from: [[UInt8]]?
+    package var to: [[UInt8]]?
+    package var cc: [[UInt8]]?
+    package var bcc: [[UInt8]]?
+    package var messageSize: [UInt8]?
+    package var nrcpt: [UInt8]?
+    package var subjectSize: Int?
+    package var spamScore: [UInt8]?
+    package var isList = false
+    package var list: [UInt8]?
+    package var isOutgoing = false
+    package var status: [UInt8]
+    package var dsn: [UInt8]?
+    package var transport: [UInt8]?
+    package var delay: [UInt8]?
+    package var delays: [[UInt8]]?
+    package var rejectReason: [UInt8]?
 }

@@ -47,7 +47,7 @@ enum Reject {
                 || b.matches("proxy-reject", at: start) && action.count == 12 else { return false }
         // cleanup's `reject: body …` / `reject: header …` (junk or not between the
         // words) logs content, which is header_checks' to read, not a reply text.
-        if HeaderCheckRule.match(b, at: start) != nil { return false }
+        if HeaderCheckLine.match(b, at: start) != nil { return false }
         event.action = action
         // The envelope part starts at the last `; from=<` / `; to=<`; the reply before it.
         let envelope = Delivery.lastIndex(of: "; from=<", in: b, from: i, to: end)

@@ -32,7 +32,7 @@ public struct PostfixEvent {
         case contentFilter = "content_filter"
 
         /// Position in `allCases`, for counting without a dictionary.
-        var index: Int {
+        package var index: Int {
             switch self {
             case .unrecognized: 0
             case .connect: 1

@@ -1,8 +1,8 @@
 /// Reads the value of a logged Date header (RFC 5322, with the usual deviations):
 /// `Tue, 3 Mar 2026 10:15:01 +0100`, `3 Mar 26 10:15 GMT`, `Tue, 03 Mar 2026 10:15:01 +0100 (CET)`.
-enum DateHeader {
+package enum DateHeader {
     /// The instant, or nil when the value does not read as a date.
-    static func parse(_ b: UnsafeRawBufferPointer, _ range: Range<Int>) -> LogTime? {
+    package static func parse(_ b: UnsafeRawBufferPointer, _ range: Range<Int>) -> LogTime? {
         var i = range.lowerBound
         let end = range.upperBound
         func skipSpaces() { while i < end, ASCII.isSpace(b[i]) || b[i] == ASCII.question { i += 1 } }

@@ -13,7 +13,7 @@ enum Cleanup {
             event.kind = .resentMessageID
             return true
         }
-        if let match = HeaderCheckRule.match(b, at: start) {
+        if let match = HeaderCheckLine.match(b, at: start) {
             event.fill(with: match, b)
             return true
         }
@@ -23,7 +23,7 @@ enum Cleanup {
 
 extension PostfixEvent {
     /// Takes a header_checks match, and the envelope fields after it.
-    mutating func fill(with match: HeaderCheckRule.Match, _ b: UnsafeRawBufferPointer) {
+    mutating func fill(with match: HeaderCheckLine.Match, _ b: UnsafeRawBufferPointer) {
         kind = .header
         action = match.action
         headerName = match.name

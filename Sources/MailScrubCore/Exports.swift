@@ -1,0 +1,4 @@
+// The core's clients (the executable, the fuzz targets) see the parsing and correlation
+// types the pipeline's API is made of, as if they were the core's own.
+@_exported import MailScrubCorrelation
+@_exported import MailScrubParsing
