@@ -60,72 +60,77 @@ public final class Correlator {
         if linesSinceSweep >= 4096 { sweep() }
 
         guard let queueID = event.queueID else {
-            if event.kind == .reject { emitReject(b, event, state: nil, key: nil, now: now, into: &out) }
+            if case .reject(let reject) = event.fields { emitReject(b, event, reject, state: nil, key: nil, now: now, into: &out) }
             return
         }
         let host = hosts.id(b, event.header.host)
         let key = QueueKey(host: host, b, queueID)
-        switch event.kind {
-        case .client, .pickup:
-            let state: MessageState
-            if let existing = states[key], existing.messageSize == nil {
-                state = existing
-            } else {
-                // A new message; an old one under the same (reused) id without `removed` ends here.
-                state = MessageState(time: now)
-                states[key] = state
-            }
-            touch(key, state, now)
-            if states.count > options.maxOpenMessages { evictOldest() }
-            if event.kind == .pickup {
-                state.entry = .pickup
-                if let sender = event.sender { state.sender = bytes(b, sender) }
-            } else {
-                state.entry = event.saslUsername != nil ? .authenticated : .smtp
-                if let orig = event.origQueueID { state.previousQueueID = bytes(b, orig) }
-            }
-        case .messageID, .resentMessageID:
+        switch event.fields {
+        case .client(let submission):
+            let state = start(key, now)
+            state.entry = submission.saslUsername != nil ? .authenticated : .smtp
+            if let orig = submission.origQueueID { state.previousQueueID = bytes(b, orig) }
+        case .pickup(let pickup):
+            let state = start(key, now)
+            state.entry = .pickup
+            if let sender = pickup.sender { state.sender = bytes(b, sender) }
+        case .messageID(let raw):
             let state = self.state(key, now)
-            guard let raw = event.messageID, let value = HeaderValue.messageIDValue(b, raw), !value.id.isEmpty else {
-                return
-            }
-            let id = bytes(b, value.id)
-            if event.kind == .messageID {
-                if state.messageID == nil { state.messageID = id }
-            } else if state.resentMessageID == nil {
-                state.resentMessageID = id
-            }
-        case .header:
-            header(b, event, state(key, now))
-        case .queued:
+            if state.messageID == nil { state.messageID = messageID(b, raw) }
+        case .resentMessageID(let raw):
             let state = self.state(key, now)
-            if let sender = event.sender { state.sender = bytes(b, sender) }
-            state.messageSize = event.size.map { bytes(b, $0) }
-            state.nrcpt = event.nrcpt.map { bytes(b, $0) }
-        case .delivery:
+            if state.resentMessageID == nil { state.resentMessageID = messageID(b, raw) }
+        case .header(let header):
+            self.header(b, header, state(key, now))
+        case .queued(let queued):
             let state = self.state(key, now)
-            emitDelivery(b, event, state, key, now, into: &out)
-        case .expired:
+            state.sender = bytes(b, queued.sender)
+            state.messageSize = bytes(b, queued.size)
+            state.nrcpt = queued.nrcpt.map { bytes(b, $0) }
+        case .delivery(let delivery):
+            let state = self.state(key, now)
+            emitDelivery(b, event, delivery, state, key, now, into: &out)
+        case .expired(let expiry):
             // Expiry ends the message as `removed` does (which usually follows).
-            emitExpired(b, event, self.state(key, now), key, now, into: &out)
+            emitExpired(b, event, expiry, self.state(key, now), key, now, into: &out)
             states[key] = nil
         case .removed:
             states[key] = nil
-        case .notification:
-            guard let newID = event.otherQueueID else { return }
-            let notification = self.state(QueueKey(host: host, b, newID), now)
-            notification.notificationFor = bytes(b, queueID)
-        case .reject:
-            emitReject(b, event, state: states[key], key: key, now: now, into: &out)
-        case .contentFilter:
+        case .notification(let notification):
+            let message = self.state(QueueKey(host: host, b, notification.newQueueID), now)
+            message.notificationFor = bytes(b, queueID)
+        case .reject(let reject):
+            emitReject(b, event, reject, state: states[key], key: key, now: now, into: &out)
+        case .contentFilter(let verdict):
             let state = self.state(key, now)
-            if let score = event.spamScore, ASCII.isJSONNumber(b, score) { state.spamScore = bytes(b, score) }
-            if let next = event.otherQueueID {
+            if let score = verdict.spamScore, ASCII.isJSONNumber(b, score) { state.spamScore = bytes(b, score) }
+            if let next = verdict.nextQueueID {
                 self.state(QueueKey(host: host, b, next), now).previousQueueID = bytes(b, queueID)
             }
         case .connect, .disconnect, .unrecognized:
             break
         }
+    }
+
+    /// The state of a message that starts at this line (`client=`, pickup).
+    private func start(_ key: QueueKey, _ now: LogTime) -> MessageState {
+        let state: MessageState
+        if let existing = states[key], existing.messageSize == nil {
+            state = existing
+        } else {
+            // A new message; an old one under the same (reused) id without `removed` ends here.
+            state = MessageState(time: now)
+            states[key] = state
+        }
+        touch(key, state, now)
+        if states.count > options.maxOpenMessages { evictOldest() }
+        return state
+    }
+
+    /// What of a raw message-id value records hold; nil for an empty one.
+    private func messageID(_ b: UnsafeRawBufferPointer, _ raw: Range<Int>) -> [UInt8]? {
+        guard let value = HeaderValue.messageIDValue(b, raw), !value.id.isEmpty else { return nil }
+        return bytes(b, value.id)
     }
 
     // MARK: State
@@ -202,8 +207,9 @@ public final class Correlator {
         }
     }
 
-    private func header(_ b: UnsafeRawBufferPointer, _ event: PostfixEvent, _ state: MessageState) {
-        guard let name = event.headerName, let value = event.headerValue else { return }
+    private func header(_ b: UnsafeRawBufferPointer, _ header: PostfixEvent.Header, _ state: MessageState) {
+        guard let name = header.name else { return }
+        let value = header.value
         func named(_ literal: StaticString) -> Bool { b.matchesWhole(literal, name) }
         if named("from") || named("to") || named("cc") || named("bcc") {
             var list: [[UInt8]] = []
@@ -255,42 +261,40 @@ public final class Correlator {
     // MARK: Records
 
     private func emitDelivery(
-        _ b: UnsafeRawBufferPointer, _ event: PostfixEvent, _ state: MessageState, _ key: QueueKey, _ now: LogTime,
-        into out: inout [DeliveryRecord]
+        _ b: UnsafeRawBufferPointer, _ event: PostfixEvent, _ delivery: PostfixEvent.Delivery, _ state: MessageState,
+        _ key: QueueKey, _ now: LogTime, into out: inout [DeliveryRecord]
     ) {
-        let recipient = event.recipient.map { bytes(b, $0) }
-        let origRecipient = event.origRecipient.map { bytes(b, $0) }
+        let recipient = bytes(b, delivery.recipient)
+        let origRecipient = delivery.origRecipient.map { bytes(b, $0) }
         var record = baseRecord(b, event, state: state, key: key, now: now)
-        let status = lowercased(b, event.status)
+        let status = lowercased(b, delivery.status)
         record.status = status
-        record.dsn = event.dsn.map { bytes(b, $0) }
+        record.dsn = delivery.dsn.map { bytes(b, $0) }
         record.transport = event.header.daemon(in: b).map { bytes(b, $0) }
-        record.delay = event.delay.map { bytes(b, $0) }
-        record.delays = event.delays.map { range in
+        record.delay = delivery.delay.map { bytes(b, $0) }
+        record.delays = delivery.delays.map { range in
             UnsafeRawBufferPointer(rebasing: b[range]).split(separator: ASCII.slash).map { Array($0) }
         }
-        let relayIsLoopback = event.relay.map { isLoopbackRelay(b, $0) } ?? false
-        if let next = event.otherQueueID, relayIsLoopback {
+        let relayIsLoopback = delivery.relay.map { isLoopbackRelay(b, $0) } ?? false
+        if let next = delivery.nextQueueID, relayIsLoopback {
             record.nextQueueID = bytes(b, next)
             let hop = self.state(QueueKey(host: key.host, b, next), now)
             if hop.previousQueueID == nil { hop.previousQueueID = key.queueIDBytes }
         }
-        let remoteRelay = event.relay.map { !relayIsLoopback && !b.matchesWhole("none", $0) } ?? false
+        let remoteRelay = delivery.relay.map { !relayIsLoopback && !b.matchesWhole("none", $0) } ?? false
         fill(&record, state: state, recipient: recipient, origRecipient: origRecipient,
              deliveredBySMTP: record.transport == smtp && remoteRelay)
         // Keep track of recipients waiting for a retry, for records at expiry.
-        if let recipient {
-            state.deferred.removeAll { $0 == recipient }
-            if status == deferred { state.deferred.append(recipient) }
-        }
+        state.deferred.removeAll { $0 == recipient }
+        if status == deferred { state.deferred.append(recipient) }
         emit(record, into: &out)
     }
 
     private func emitExpired(
-        _ b: UnsafeRawBufferPointer, _ event: PostfixEvent, _ state: MessageState, _ key: QueueKey, _ now: LogTime,
-        into out: inout [DeliveryRecord]
+        _ b: UnsafeRawBufferPointer, _ event: PostfixEvent, _ expiry: PostfixEvent.Expired, _ state: MessageState,
+        _ key: QueueKey, _ now: LogTime, into out: inout [DeliveryRecord]
     ) {
-        if let sender = event.sender, state.sender == nil { state.sender = bytes(b, sender) }
+        if state.sender == nil { state.sender = bytes(b, expiry.sender) }
         let recipients: [[UInt8]?] = state.deferred.isEmpty ? [nil] : state.deferred
         for recipient in recipients {
             var record = baseRecord(b, event, state: state, key: key, now: now)
@@ -302,17 +306,15 @@ public final class Correlator {
     }
 
     private func emitReject(
-        _ b: UnsafeRawBufferPointer, _ event: PostfixEvent, state: MessageState?, key: QueueKey?, now: LogTime,
-        into out: inout [DeliveryRecord]
+        _ b: UnsafeRawBufferPointer, _ event: PostfixEvent, _ reject: PostfixEvent.Reject, state: MessageState?,
+        key: QueueKey?, now: LogTime, into out: inout [DeliveryRecord]
     ) {
         var record = baseRecord(b, event, state: state, key: key, now: now)
         record.status = rejected
-        if let text = event.text {
-            record.dsn = dsn(b, in: text)
-            record.rejectReason = Array(RejectReason.classify(b, text).utf8)
-        }
-        let recipient = event.recipient.map { bytes(b, $0) }
-        if let sender = event.sender, state?.sender == nil {
+        record.dsn = dsn(b, in: reject.text)
+        record.rejectReason = Array(RejectReason.classify(b, reject.text).utf8)
+        let recipient = reject.recipient.map { bytes(b, $0) }
+        if let sender = reject.sender, state?.sender == nil {
             // The reject line carries the envelope sender itself (not decoded).
             record.sender = bytes(b, sender)
         }

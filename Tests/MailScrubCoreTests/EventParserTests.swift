@@ -41,56 +41,84 @@ import Testing
         }
     }
 
-    @Test func deliveryFields() {
+    @Test func deliveryFields() throws {
         let (e, b) = Self.parse("Mar  3 09:15:10 mx1 postfix/smtp[3201]: 3F2A81C0D4: to=<\"zoe smith\"@example.org>, orig_to=<zoe@example.com>, relay=mx.example.org[203.0.113.5]:25, conn_use=2, delay=1.4, delays=0.4/0/0.3/0.7, tls=none, dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as 4ABCD12345)")
-        #expect(e.kind == .delivery)
+        guard case .delivery(let d) = e.fields else { throw Unexpected(e.kind) }
         #expect(Self.text(b, e.queueID) == "3F2A81C0D4")
-        #expect(Self.text(b, e.recipient) == "\"zoe smith\"@example.org")
-        #expect(Self.text(b, e.origRecipient) == "zoe@example.com")
-        #expect(Self.text(b, e.relay) == "mx.example.org[203.0.113.5]:25")
-        #expect(Self.text(b, e.delay) == "1.4" && Self.text(b, e.delays) == "0.4/0/0.3/0.7")
-        #expect(Self.text(b, e.dsn) == "2.0.0" && Self.text(b, e.status) == "sent")
-        #expect(Self.text(b, e.otherQueueID) == "4ABCD12345")
+        #expect(Self.text(b, d.recipient) == "\"zoe smith\"@example.org")
+        #expect(Self.text(b, d.origRecipient) == "zoe@example.com")
+        #expect(Self.text(b, d.relay) == "mx.example.org[203.0.113.5]:25")
+        #expect(Self.text(b, d.delay) == "1.4" && Self.text(b, d.delays) == "0.4/0/0.3/0.7")
+        #expect(Self.text(b, d.dsn) == "2.0.0" && Self.text(b, d.status) == "sent")
+        #expect(Self.text(b, d.text) == "250 2.0.0 Ok: queued as 4ABCD12345" && d.nexthop == nil)
+        #expect(Self.text(b, d.nextQueueID) == "4ABCD12345")
     }
 
-    @Test func oldDeliveryWithoutDelaysOrDSN() {
+    /// A kind the test did not expect, for `throw`.
+    struct Unexpected: Error {
+        let kind: PostfixEvent.Kind
+        init(_ kind: PostfixEvent.Kind) { self.kind = kind }
+    }
+
+    @Test func oldDeliveryWithoutDelaysOrDSN() throws {
         let (e, b) = Self.parse("Jan 01 07:27:38 apollon postfix/local[1689]: 2BC793B8A4: to=user@host.example.com, orig_to=root@localhost, relay=local, delay=0, status=bounced (unknown user: \"etavidian\")")
-        #expect(e.kind == .delivery && e.delays == nil && e.dsn == nil)
-        #expect(Self.text(b, e.recipient) == "user@host.example.com")
-        #expect(Self.text(b, e.status) == "bounced")
+        guard case .delivery(let d) = e.fields else { throw Unexpected(e.kind) }
+        #expect(d.delays == nil && d.dsn == nil)
+        #expect(Self.text(b, d.recipient) == "user@host.example.com")
+        #expect(Self.text(b, d.status) == "bounced")
     }
 
-    @Test func qmgrShapes() {
+    /// discard logs the next hop where a status text would be: it is kept apart.
+    @Test func discardNextHopIsNoText() throws {
+        let (e, b) = Self.parse("Mar  3 09:15:10 mx1 postfix/discard[3201]: 3F2A81C0D4: to=<zoe@example.org>, relay=none, delay=0.1, delays=0.1/0/0/0, dsn=2.0.0, status=sent (example.org)")
+        guard case .delivery(let d) = e.fields else { throw Unexpected(e.kind) }
+        #expect(d.text == nil && Self.text(b, d.nexthop) == "example.org")
+    }
+
+    @Test func qmgrShapes() throws {
         let (queued, b1) = Self.parse("Mar  3 09:15:09 mx1 postfix/qmgr[900]: 3F2A81C0D4: from=<>, size=3120, nrcpt=1 (queue active)")
-        #expect(queued.kind == .queued && Self.text(b1, queued.sender) == "" && Self.text(b1, queued.size) == "3120")
+        guard case .queued(let q) = queued.fields else { throw Unexpected(queued.kind) }
+        #expect(Self.text(b1, q.sender) == "" && Self.text(b1, q.size) == "3120" && Self.text(b1, q.nrcpt) == "1")
         let (old, b2) = Self.parse("Jan 01 07:27:32 mx1 postfix/qmgr[900]: 5D0E4F1A35: from=<jonas@example.net>, size=1141 (queue active)")
-        #expect(old.kind == .queued && old.nrcpt == nil && Self.text(b2, old.size) == "1141")
-        let (expired, _) = Self.parse("Mar  3 09:15:13 mx1 postfix/qmgr[900]: 7B01D2A11F: from=<c@example.org>, status=force-expired, returned to sender")
-        #expect(expired.kind == .expired)
+        guard case .queued(let o) = old.fields else { throw Unexpected(old.kind) }
+        #expect(o.nrcpt == nil && Self.text(b2, o.size) == "1141")
+        let (expired, b3) = Self.parse("Mar  3 09:15:13 mx1 postfix/qmgr[900]: 7B01D2A11F: from=<c@example.org>, status=force-expired, returned to sender")
+        guard case .expired(let x) = expired.fields else { throw Unexpected(expired.kind) }
+        #expect(Self.text(b3, x.sender) == "c@example.org" && Self.text(b3, x.status) == "force-expired")
         #expect(Self.parse("Mar  3 09:15:13 mx1 postfix/qmgr[900]: 7B01D2A11F: removed").0.kind == .removed)
+        // A `from=` line with neither status nor size is none of qmgr's.
+        #expect(Self.parse("Mar  3 09:15:13 mx1 postfix/qmgr[900]: 7B01D2A11F: from=<c@example.org>, nrcpt=1").0.kind == .unrecognized)
     }
 
-    @Test func rejectsWithAndWithoutQueueID() {
+    @Test func rejectsWithAndWithoutQueueID() throws {
         let (noqueue, b) = Self.parse("Mar  3 09:15:06 mx1 postfix/postscreen[1200]: NOQUEUE: reject: RCPT from [192.0.2.61]:5012: 550 5.7.1 Service unavailable; client [192.0.2.61] blocked using bl.example.org; from=<nina@example.net>, to=<oscar@example.com>, proto=ESMTP, helo=<bot>")
-        #expect(noqueue.kind == .reject && noqueue.queueID == nil)
-        #expect(Self.text(b, noqueue.sender) == "nina@example.net" && Self.text(b, noqueue.recipient) == "oscar@example.com")
-        #expect(Self.text(b, noqueue.text)?.hasPrefix("550 5.7.1 Service unavailable") == true)
+        guard case .reject(let r) = noqueue.fields else { throw Unexpected(noqueue.kind) }
+        #expect(noqueue.queueID == nil && Self.text(b, r.action) == "reject")
+        #expect(Self.text(b, r.sender) == "nina@example.net" && Self.text(b, r.recipient) == "oscar@example.com")
+        #expect(Self.text(b, r.text)?.hasPrefix("550 5.7.1 Service unavailable") == true)
+        #expect(Self.text(b, r.client.ip) == "192.0.2.61")
         let (milter, _) = Self.parse("Mar  3 09:15:08 mx1 postfix/cleanup[3001]: 3F2A81C0D4: milter-reject: END-OF-MESSAGE from mail.example.net[198.51.100.23]: 5.7.1 Spam; from=<q@example.net> to=<r@example.com> proto=ESMTP helo=<mail.example.net>")
         #expect(milter.kind == .reject && milter.queueID != nil)
     }
 
-    @Test func headerClientPickupNotificationAmavis() {
+    @Test func headerClientPickupNotificationAmavis() throws {
         let (header, b) = Self.parse("Mar  3 09:15:08 mx1 postfix/cleanup[3001]: 3F2A81C0D4: warning: header Subject: Re: mail from me; from=<x> to you from mail.example.net[198.51.100.23]; from=<q@example.net> to=<r@example.com> proto=ESMTP helo=<mail.example.net>")
-        #expect(header.kind == .header && Self.text(b, header.headerName) == "Subject")
-        #expect(Self.text(b, header.headerValue) == "Re: mail from me; from=<x> to you")
-        #expect(Self.text(b, header.sender) == "q@example.net")
+        guard case .header(let h) = header.fields else { throw Unexpected(header.kind) }
+        #expect(Self.text(b, h.name) == "Subject" && h.kind == .opaque)
+        #expect(Self.text(b, h.value) == "Re: mail from me; from=<x> to you")
+        #expect(Self.text(b, h.sender) == "q@example.net" && Self.text(b, h.recipient) == "r@example.com")
         let (client, b2) = Self.parse("Mar  3 09:15:05 mx1 postfix/smtpd[4104]: 9C11E3B002: client=localhost[127.0.0.1], orig_queue_id=3F2A81C0D4, orig_client=mail.example.net[198.51.100.23]")
-        #expect(client.kind == .client && Self.text(b2, client.origQueueID) == "3F2A81C0D4" && Self.text(b2, client.clientIP) == "127.0.0.1")
-        #expect(Self.parse("Mar  3 09:15:07 mx1 postfix/pickup[3000]: 5D0E4F1A22: uid=0 from=<root>").0.kind == .pickup)
+        guard case .client(let c) = client.fields else { throw Unexpected(client.kind) }
+        #expect(Self.text(b2, c.origQueueID) == "3F2A81C0D4" && Self.text(b2, c.client.ip) == "127.0.0.1" && c.saslUsername == nil)
+        let (pickup, b5) = Self.parse("Mar  3 09:15:07 mx1 postfix/pickup[3000]: 5D0E4F1A22: uid=0 from=<root>")
+        guard case .pickup(let u) = pickup.fields else { throw Unexpected(pickup.kind) }
+        #expect(Self.text(b5, u.uid) == "0" && Self.text(b5, u.sender) == "root")
         let (bounce, b3) = Self.parse("Mar  3 09:15:13 mx1 postfix/bounce[3300]: 7B01D2A11F: postmaster non-delivery notification: 6E1F00AA03")
-        #expect(bounce.kind == .notification && Self.text(b3, bounce.otherQueueID) == "6E1F00AA03")
+        guard case .notification(let n) = bounce.fields else { throw Unexpected(bounce.kind) }
+        #expect(Self.text(b3, n.newQueueID) == "6E1F00AA03" && Self.text(b3, n.what) == "postmaster non-delivery notification")
         let (amavis, b4) = Self.parse("Mar  3 09:15:17 mx1 amavis[2279]: (02279-04) Passed CLEAN {RelayedInbound}, Queue-ID: 3F2A81C0D4, Message-ID: <a@b>, mail_id: x, Hits: -1.1, size: 4, queued_as: 7C22F4B003, 412 ms")
-        #expect(amavis.kind == .contentFilter && Self.text(b4, amavis.spamScore) == "-1.1" && Self.text(b4, amavis.otherQueueID) == "7C22F4B003")
+        guard case .contentFilter(let v) = amavis.fields else { throw Unexpected(amavis.kind) }
+        #expect(Self.text(b4, v.spamScore) == "-1.1" && Self.text(b4, v.nextQueueID) == "7C22F4B003")
     }
 
     @Test func unknownLinesAreUnrecognizedNotErrors() {

@@ -46,64 +46,51 @@ final class EventEncoder {
         raw("queue_id", b, e.queueID, &out)
         JSONWriter.appendKey("event", to: &out)
         JSONWriter.appendPlainString(kindNames[e.kind.index], to: &out)
-        switch e.kind {
+        switch e.fields {
         case .unrecognized:
             scrubbedLine("text", b, e, &out)
-        case .connect, .disconnect:
-            client(b, e, &out)
-        case .client:
-            client(b, e, &out)
-            address("sasl_username", b, e.saslUsername, &out)
-            raw("previous_queue_id", b, e.origQueueID, &out)
-        case .pickup:
+        case .connect(let client), .disconnect(let client):
+            self.client(b, client, &out)
+        case .client(let submission):
+            client(b, submission.client, &out)
+            address("sasl_username", b, submission.saslUsername, &out)
+            raw("previous_queue_id", b, submission.origQueueID, &out)
+        case .pickup(let pickup):
             JSONWriter.appendKey("uid", to: &out)
-            JSONWriter.appendNumber(b, e.uid, to: &out)
-            sender(b, e.sender, recipient: nil, &out)
-        case .messageID, .resentMessageID:
-            // As records hold it: the pseudonym of what is inside `<…>`, no brackets.
-            let field: StaticString = e.kind == .messageID ? "message_id" : "resent_message_id"
-            if wants(field) {
-                JSONWriter.appendKey(field, to: &out)
-                if let raw = e.messageID, let value = HeaderValue.messageIDValue(b, raw), !value.id.isEmpty {
-                    scratch.removeAll(keepingCapacity: true)
-                    p.appendHash(.messageID, of: UnsafeRawBufferPointer(rebasing: b[value.id]), to: &scratch)
-                    JSONWriter.appendPlainString(scratch, to: &out)
-                } else {
-                    JSONWriter.appendNull(to: &out)
-                }
-            }
-        case .header:
-            raw("action", b, e.action, &out)
-            raw("name", b, e.headerName, &out)
+            JSONWriter.appendNumber(b, pickup.uid, to: &out)
+            sender(b, pickup.sender, recipient: nil, &out)
+        case .messageID(let raw):
+            messageID("message_id", b, raw, &out)
+        case .resentMessageID(let raw):
+            messageID("resent_message_id", b, raw, &out)
+        case .header(let header):
+            raw("action", b, header.action, &out)
+            raw("name", b, header.name, &out)
             JSONWriter.appendKey("value", to: &out)
-            if let value = e.headerValue, let kind = e.headerKind {
-                scratch.removeAll(keepingCapacity: true)
-                HeaderValueRewriter.append(kind, b, value, with: p, into: &scratch)
-                JSONWriter.appendString(scratch, to: &out)
-            } else {
-                JSONWriter.appendNull(to: &out)
-            }
-            sender(b, e.sender, recipient: e.recipient, &out)
-            address("recipient", b, e.recipient, &out)
-        case .queued:
-            sender(b, e.sender, recipient: nil, &out)
+            scratch.removeAll(keepingCapacity: true)
+            HeaderValueRewriter.append(header.kind, b, header.value, with: p, into: &scratch)
+            JSONWriter.appendString(scratch, to: &out)
+            sender(b, header.sender, recipient: header.recipient, &out)
+            address("recipient", b, header.recipient, &out)
+        case .queued(let queued):
+            sender(b, queued.sender, recipient: nil, &out)
             if wants("message_size") {
                 JSONWriter.appendKey("message_size", to: &out)
-                if p.policy.sizes == .log2, let size = e.size, let n = ASCII.decimal(b, size) {
+                if p.policy.sizes == .log2, let n = ASCII.decimal(b, queued.size) {
                     JSONWriter.appendInteger(Coarsening.log2Bucket(n), to: &out)
                 } else {
-                    JSONWriter.appendNumber(b, e.size, to: &out)
+                    JSONWriter.appendNumber(b, queued.size, to: &out)
                 }
             }
-            number("nrcpt", b, e.nrcpt, &out)
-        case .delivery:
-            address("recipient", b, e.recipient, &out)
-            address("orig_recipient", b, e.origRecipient, &out)
-            hostAndAddress("relay", b, e.relay, &out)
-            number("delay", b, e.delay, &out)
+            number("nrcpt", b, queued.nrcpt, &out)
+        case .delivery(let d):
+            address("recipient", b, d.recipient, &out)
+            address("orig_recipient", b, d.origRecipient, &out)
+            hostAndAddress("relay", b, d.relay, &out)
+            number("delay", b, d.delay, &out)
             if wants("delays") {
                 JSONWriter.appendKey("delays", to: &out)
-                if let delays = e.delays {
+                if let delays = d.delays {
                     out.append(ASCII.leftBracket)
                     var start = delays.lowerBound
                     while start <= delays.upperBound {
@@ -117,46 +104,54 @@ final class EventEncoder {
                     JSONWriter.appendNull(to: &out)
                 }
             }
-            raw("dsn", b, e.dsn, &out)
-            status(b, e.status, &out)
-            if let nexthop = e.nexthop, p.policy.statusText != .drop {
+            raw("dsn", b, d.dsn, &out)
+            status(b, d.status, &out)
+            if let nexthop = d.nexthop, p.policy.statusText != .drop {
                 JSONWriter.appendKey("text", to: &out)
                 scratch.removeAll(keepingCapacity: true)
                 p.appendDomain(b, b.trimmingSpaces(nexthop), to: &scratch)
                 JSONWriter.appendString(scratch, to: &out)
             } else {
-                text(b, e.text, &out)
+                text(b, d.text, &out)
             }
-            raw("next_queue_id", b, e.otherQueueID, &out)
-        case .expired:
-            sender(b, e.sender, recipient: nil, &out)
-            status(b, e.status, &out)
+            raw("next_queue_id", b, d.nextQueueID, &out)
+        case .expired(let expired):
+            sender(b, expired.sender, recipient: nil, &out)
+            status(b, expired.status, &out)
         case .removed:
             break
-        case .notification:
-            raw("notification", b, e.text, &out)
-            raw("new_queue_id", b, e.otherQueueID, &out)
-        case .reject:
-            raw("action", b, e.action, &out)
-            client(b, e, &out)
-            sender(b, e.sender, recipient: e.recipient, &out)
-            address("recipient", b, e.recipient, &out)
-            if let text = e.text {
-                self.text(b, text, &out)
-                if wants("reject_reason") {
-                    JSONWriter.appendKey("reject_reason", to: &out)
-                    JSONWriter.appendString(Array(RejectReason.classify(b, text).utf8), to: &out)
-                }
+        case .notification(let notification):
+            raw("notification", b, notification.what, &out)
+            raw("new_queue_id", b, notification.newQueueID, &out)
+        case .reject(let reject):
+            raw("action", b, reject.action, &out)
+            client(b, reject.client, &out)
+            sender(b, reject.sender, recipient: reject.recipient, &out)
+            address("recipient", b, reject.recipient, &out)
+            text(b, reject.text, &out)
+            if wants("reject_reason") {
+                JSONWriter.appendKey("reject_reason", to: &out)
+                JSONWriter.appendString(Array(RejectReason.classify(b, reject.text).utf8), to: &out)
             }
-        case .contentFilter:
-            number("spam_score", b, e.spamScore, &out)
-            raw("next_queue_id", b, e.otherQueueID, &out)
+        case .contentFilter(let verdict):
+            number("spam_score", b, verdict.spamScore, &out)
+            raw("next_queue_id", b, verdict.nextQueueID, &out)
         }
         out.append(0x7D)
         out.append(ASCII.newline)
     }
 
     static let schema = Array("mailscrub.event/1".utf8)
+
+    /// A message-id as records hold it: the pseudonym of what is inside `<…>`, no brackets.
+    private func messageID(_ field: StaticString, _ b: UnsafeRawBufferPointer, _ raw: Range<Int>, _ out: inout [UInt8]) {
+        guard wants(field) else { return }
+        JSONWriter.appendKey(field, to: &out)
+        guard let value = HeaderValue.messageIDValue(b, raw), !value.id.isEmpty else { return JSONWriter.appendNull(to: &out) }
+        scratch.removeAll(keepingCapacity: true)
+        p.appendHash(.messageID, of: UnsafeRawBufferPointer(rebasing: b[value.id]), to: &scratch)
+        JSONWriter.appendPlainString(scratch, to: &out)
+    }
 
     /// False for a field the policy drops from records (events leave it out the same way).
     private func wants(_ field: StaticString) -> Bool {
@@ -239,9 +234,9 @@ final class EventEncoder {
         JSONWriter.appendString(scratch, to: &out)
     }
 
-    private func client(_ b: UnsafeRawBufferPointer, _ e: PostfixEvent, _ out: inout [UInt8]) {
+    private func client(_ b: UnsafeRawBufferPointer, _ client: PostfixEvent.Client, _ out: inout [UInt8]) {
         JSONWriter.appendKey("client_name", to: &out)
-        if let name = e.clientName, p.policy.hostnames != .drop {
+        if let name = client.name, p.policy.hostnames != .drop {
             scratch.removeAll(keepingCapacity: true)
             if b.matchesWhole("unknown", name) || name.isEmpty {
                 scratch.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[name]))
@@ -257,7 +252,7 @@ final class EventEncoder {
             JSONWriter.appendNull(to: &out)
         }
         JSONWriter.appendKey("client_ip", to: &out)
-        if let address = e.clientIP, !b.matchesWhole("unknown", address) {
+        if let address = client.ip, !b.matchesWhole("unknown", address) {
             scratch.removeAll(keepingCapacity: true)
             p.appendIP(b, address, to: &scratch)
             JSONWriter.appendString(scratch, to: &out)

@@ -178,13 +178,13 @@ public final class LineScrubber {
     /// The parenthesised status text of a delivery and the reply text of a reject, for
     /// `status_text: drop`.
     private func statusText(_ b: UnsafeRawBufferPointer, _ event: PostfixEvent) {
-        guard let text = event.text ?? event.nexthop else { return }
-        switch event.kind {
-        case .delivery:
+        switch event.fields {
+        case .delivery(let delivery):
+            guard let text = delivery.text ?? delivery.nexthop else { return }
             // ` (text)` goes with its parentheses.
             claims.append(Claim(range: text.lowerBound - 2..<min(b.count, text.upperBound + 1), kind: .drop))
-        case .reject:
-            claims.append(Claim(range: text, kind: .drop))
+        case .reject(let reject):
+            claims.append(Claim(range: reject.text, kind: .drop))
         default:
             break
         }

@@ -6,9 +6,9 @@ enum Amavis {
         let line = start..<b.count
         guard let queueID = labelled(b, "Queue-ID: ", in: line), QueueID.isQueueID(b, queueID) else { return false }
         event.queueID = queueID
-        event.spamScore = labelled(b, "Hits: ", in: line)
-        if let next = labelled(b, "queued_as: ", in: line), QueueID.isQueueID(b, next) { event.otherQueueID = next }
-        event.kind = .contentFilter
+        var verdict = PostfixEvent.ContentFilter(spamScore: labelled(b, "Hits: ", in: line))
+        if let next = labelled(b, "queued_as: ", in: line), QueueID.isQueueID(b, next) { verdict.nextQueueID = next }
+        event.fields = .contentFilter(verdict)
         return true
     }
 

@@ -11,9 +11,7 @@ enum Bounce {
         guard at + 12 > start, (start..<at + 12).allSatisfy({ ASCII.isAlpha(b[$0]) || b[$0] == ASCII.space || b[$0] == ASCII.hyphen }) else {
             return false
         }
-        event.otherQueueID = at + 14..<j
-        event.text = start..<at + 12
-        event.kind = .notification
+        event.fields = .notification(PostfixEvent.Notification(what: start..<at + 12, newQueueID: at + 14..<j))
         return true
     }
 }

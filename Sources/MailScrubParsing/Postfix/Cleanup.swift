@@ -4,13 +4,11 @@ enum Cleanup {
     static func parse(_ b: UnsafeRawBufferPointer, _ event: inout PostfixEvent, after start: Int) -> Bool {
         let end = b.count
         if b.matches("message-id=", at: start) {
-            event.messageID = start + 11..<end
-            event.kind = .messageID
+            event.fields = .messageID(start + 11..<end)
             return true
         }
         if b.matches("resent-message-id=", at: start) {
-            event.messageID = start + 18..<end
-            event.kind = .resentMessageID
+            event.fields = .resentMessageID(start + 18..<end)
             return true
         }
         if let match = HeaderCheckLine.match(b, at: start) {
@@ -24,13 +22,9 @@ enum Cleanup {
 extension PostfixEvent {
     /// Takes a header_checks match, and the envelope fields after it.
     mutating func fill(with match: HeaderCheckLine.Match, _ b: UnsafeRawBufferPointer) {
-        kind = .header
-        action = match.action
-        headerName = match.name
-        headerValue = match.value
-        headerKind = match.kind
         let trailer = match.trailer..<b.count
-        sender = KeyValue.find(b, "from=", in: trailer)
-        recipient = KeyValue.find(b, "to=", in: trailer)
+        fields = .header(Header(
+            action: match.action, name: match.name, value: match.value, kind: match.kind,
+            sender: KeyValue.find(b, "from=", in: trailer), recipient: KeyValue.find(b, "to=", in: trailer)))
     }
 }

@@ -10,7 +10,7 @@ package enum Delivery {
         let end = b.count
         guard b.matches("to=", at: start) else { return false }
         let to = KeyValue.value(b, at: start + 3, end: end)
-        event.recipient = to
+        var d = PostfixEvent.Delivery(recipient: to, status: 0..<0)
         var i = KeyValue.end(of: to, in: b)
         var statusStart: Int?
         while let equals = KeyValue.nextEquals(b, from: i, to: end) {
@@ -23,17 +23,17 @@ package enum Delivery {
             }
             let value = KeyValue.value(b, at: equals + 1, end: end)
             if b.matchesWhole("orig_to", key) {
-                event.origRecipient = value
+                d.origRecipient = value
             } else if b.matchesWhole("relay", key) {
-                event.relay = value
+                d.relay = value
             } else if b.matchesWhole("delay", key) {
-                event.delay = value
+                d.delay = value
             } else if b.matchesWhole("delays", key) {
                 // Written as they are by events and records: only `a/b/c/d`, four numbers
                 // with at most one dot each, passes (`10.0.5.00` would read as an address).
-                if isDelays(b, value) { event.delays = value }
+                if isDelays(b, value) { d.delays = value }
             } else if b.matchesWhole("dsn", key) {
-                if isDSN(b, value) { event.dsn = value }
+                if isDSN(b, value) { d.dsn = value }
             }
             i = max(equals + 1, KeyValue.end(of: value, in: b))
         }
@@ -42,19 +42,15 @@ package enum Delivery {
         while i < end, ASCII.isAlpha(b[i]) || b[i] == ASCII.hyphen { i += 1 }
         let status = statusStart..<i
         guard isStatusWord(b, status), i == end || b[i] == ASCII.space else { return false }
-        event.status = status
+        d.status = status
         // The text is in the parentheses after the status (after anything a damaged or
         // hostile line repeats in between, such as a second `status=`).
         if let open = b.firstIndex(of: ASCII.leftParen, from: i, to: end) {
             let close = b.lastIndex(of: ASCII.rightParen, from: open + 1, to: end) ?? end
-            event.text = open + 1..<close
-            event.otherQueueID = queuedAs(b, in: open + 1..<close)
-            if isBareDomain(b, open + 1..<close) {
-                event.nexthop = event.text
-                event.text = nil
-            }
+            d.nextQueueID = queuedAs(b, in: open + 1..<close)
+            if isBareDomain(b, open + 1..<close) { d.nexthop = open + 1..<close } else { d.text = open + 1..<close }
         }
-        event.kind = .delivery
+        event.fields = .delivery(d)
         return true
     }
 
@@ -62,9 +58,10 @@ package enum Delivery {
     /// domain, not prose: it is kept apart so it is pseudonymized as a domain.
     static func parseDiscard(_ b: UnsafeRawBufferPointer, _ event: inout PostfixEvent, after start: Int) -> Bool {
         guard parse(b, &event, after: start) else { return false }
-        if event.nexthop == nil {
-            event.nexthop = event.text
-            event.text = nil
+        if case .delivery(var d) = event.fields, d.nexthop == nil {
+            d.nexthop = d.text
+            d.text = nil
+            event.fields = .delivery(d)
         }
         return true
     }

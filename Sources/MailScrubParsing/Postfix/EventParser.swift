@@ -52,9 +52,14 @@ public enum EventParser {
             }
             if !matched { event = PostfixEvent(header: header) }
         }
-        if event.kind == .unrecognized { event.queueID = nil }
-        if event.queueID == nil && event.kind != .connect && event.kind != .disconnect && event.kind != .reject {
-            event.kind = .unrecognized
+        switch event.fields {
+        case .unrecognized:
+            event.queueID = nil
+        case .connect, .disconnect, .reject:
+            break
+        default:
+            // Every other kind belongs to a message.
+            if event.queueID == nil { event.fields = .unrecognized }
         }
         return event
     }

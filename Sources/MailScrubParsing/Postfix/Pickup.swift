@@ -3,9 +3,7 @@ enum Pickup {
     static func parse(_ b: UnsafeRawBufferPointer, _ event: inout PostfixEvent, after start: Int) -> Bool {
         guard b.matches("uid=", at: start) else { return false }
         let rest = start..<b.count
-        event.uid = KeyValue.find(b, "uid=", in: rest)
-        event.sender = KeyValue.find(b, "from=", in: rest)
-        event.kind = .pickup
+        event.fields = .pickup(PostfixEvent.Pickup(uid: KeyValue.find(b, "uid=", in: rest), sender: KeyValue.find(b, "from=", in: rest)))
         return true
     }
 }

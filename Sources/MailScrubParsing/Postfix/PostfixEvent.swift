@@ -1,6 +1,6 @@
 /// What a recognized log line says, as byte ranges into the line (valid while the line
-/// is). One flat value with optional fields rather than an enum with payloads, so that
-/// parsing a line allocates nothing.
+/// is): the syslog header, the queue id, and the fields of its kind, exactly those
+/// (`Fields`, one case per kind). Nothing in it is allocated.
 public struct PostfixEvent {
     /// The kinds of line the correlator and `--emit events` understand.
     public enum Kind: String, CaseIterable, Sendable {
@@ -53,43 +53,139 @@ public struct PostfixEvent {
         }
     }
 
-    public var kind: Kind = .unrecognized
     public var header: SyslogHeader
+    /// The line's queue id; nil for none or `NOQUEUE`.
     public var queueID: Range<Int>?
-    /// Envelope sender (`from=`), without brackets; empty for `<>`.
-    public var sender: Range<Int>?
-    /// Envelope recipient (`to=`), without brackets.
-    public var recipient: Range<Int>?
-    public var origRecipient: Range<Int>?
-    public var relay: Range<Int>?
-    public var delay: Range<Int>?
-    public var delays: Range<Int>?
-    public var dsn: Range<Int>?
-    public var status: Range<Int>?
-    /// The parenthesised status text of a delivery, or a reject's reply text.
-    public var text: Range<Int>?
-    /// discard's next hop (the recipient domain), which it logs in place of a status text.
-    public var nexthop: Range<Int>?
-    public var size: Range<Int>?
-    public var nrcpt: Range<Int>?
-    public var clientName: Range<Int>?
-    public var clientIP: Range<Int>?
-    public var saslUsername: Range<Int>?
-    public var uid: Range<Int>?
-    /// `orig_queue_id=` of a message re-injected by a content filter.
-    public var origQueueID: Range<Int>?
-    /// A queue id the line names besides its own: a notification's new id, or `queued as`.
-    public var otherQueueID: Range<Int>?
-    /// A raw message-id value as cleanup logs it.
-    public var messageID: Range<Int>?
-    public var headerName: Range<Int>?
-    public var headerValue: Range<Int>?
-    public var headerKind: HeaderKind?
-    /// The action word of a reject or header_checks line (`reject`, `milter-reject`, `info`, …).
-    public var action: Range<Int>?
-    public var spamScore: Range<Int>?
+    public var fields: Fields = .unrecognized
+
+    public var kind: Kind {
+        switch fields {
+        case .unrecognized: .unrecognized
+        case .connect: .connect
+        case .disconnect: .disconnect
+        case .client: .client
+        case .pickup: .pickup
+        case .messageID: .messageID
+        case .resentMessageID: .resentMessageID
+        case .header: .header
+        case .queued: .queued
+        case .delivery: .delivery
+        case .expired: .expired
+        case .removed: .removed
+        case .notification: .notification
+        case .reject: .reject
+        case .contentFilter: .contentFilter
+        }
+    }
 
     init(header: SyslogHeader) {
         self.header = header
+    }
+
+    /// Each kind with its fields. Envelope addresses are without brackets, and empty for `<>`.
+    public enum Fields {
+        case unrecognized
+        case connect(Client)
+        case disconnect(Client)
+        case client(Submission)
+        case pickup(Pickup)
+        /// The raw message-id value as cleanup logs it.
+        case messageID(Range<Int>)
+        case resentMessageID(Range<Int>)
+        case header(Header)
+        case queued(Queued)
+        case delivery(Delivery)
+        case expired(Expired)
+        case removed
+        case notification(Notification)
+        case reject(Reject)
+        case contentFilter(ContentFilter)
+    }
+
+    /// An SMTP client as `NAME[ADDR]`.
+    public struct Client {
+        public var name: Range<Int>?
+        public var ip: Range<Int>?
+    }
+
+    /// smtpd's `client=`: the start of a message received over SMTP.
+    public struct Submission {
+        public var client: Client
+        public var saslUsername: Range<Int>?
+        /// `orig_queue_id=` of a message re-injected by a content filter.
+        public var origQueueID: Range<Int>?
+    }
+
+    /// pickup's `uid= from=`: the start of a locally submitted message.
+    public struct Pickup {
+        public var uid: Range<Int>?
+        public var sender: Range<Int>?
+    }
+
+    /// A header (or body) line logged by header_checks, and the envelope after it.
+    public struct Header {
+        /// `info`, `warn`, `reject`, …
+        public var action: Range<Int>?
+        /// nil for body and content lines.
+        public var name: Range<Int>?
+        public var value: Range<Int>
+        public var kind: HeaderKind
+        public var sender: Range<Int>?
+        public var recipient: Range<Int>?
+    }
+
+    /// qmgr's `from=, size=, nrcpt=`.
+    public struct Queued {
+        public var sender: Range<Int>
+        public var size: Range<Int>
+        public var nrcpt: Range<Int>?
+    }
+
+    /// A delivery agent's `to=, relay=, …, status=`.
+    public struct Delivery {
+        public var recipient: Range<Int>
+        public var origRecipient: Range<Int>?
+        public var relay: Range<Int>?
+        public var delay: Range<Int>?
+        /// Only four numbers `a/b/c/d`.
+        public var delays: Range<Int>?
+        public var dsn: Range<Int>?
+        public var status: Range<Int>
+        /// The parenthesised status text.
+        public var text: Range<Int>?
+        /// discard's next hop (the recipient domain), logged in place of a status text.
+        public var nexthop: Range<Int>?
+        /// `queued as QID` in the status text: the queue id the next hop gave the message.
+        public var nextQueueID: Range<Int>?
+    }
+
+    /// qmgr's `from=, status=expired`.
+    public struct Expired {
+        public var sender: Range<Int>
+        public var status: Range<Int>
+    }
+
+    /// bounce's `sender non-delivery notification: NEWQID` and its kin.
+    public struct Notification {
+        /// The kind of notification, in Postfix's words (`sender non-delivery notification`, …).
+        public var what: Range<Int>
+        public var newQueueID: Range<Int>
+    }
+
+    /// `reject:`, `milter-reject:`, `proxy-reject:`.
+    public struct Reject {
+        public var action: Range<Int>
+        public var client: Client
+        public var sender: Range<Int>?
+        public var recipient: Range<Int>?
+        /// The reply text.
+        public var text: Range<Int>
+    }
+
+    /// A content filter's verdict.
+    public struct ContentFilter {
+        public var spamScore: Range<Int>?
+        /// The queue id of the message the filter re-injected.
+        public var nextQueueID: Range<Int>?
     }
 }

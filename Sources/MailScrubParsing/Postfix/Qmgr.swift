@@ -4,20 +4,18 @@ enum Qmgr {
     static func parse(_ b: UnsafeRawBufferPointer, _ event: inout PostfixEvent, after start: Int) -> Bool {
         let end = b.count
         if b.matches("removed", at: start) {
-            event.kind = .removed
+            event.fields = .removed
             return true
         }
         guard b.matches("from=", at: start) else { return false }
         let rest = start..<end
-        event.sender = KeyValue.value(b, at: start + 5, end: end)
+        let sender = KeyValue.value(b, at: start + 5, end: end)
         if let status = KeyValue.find(b, "status=", in: rest) {
-            event.status = status
-            event.kind = .expired
+            event.fields = .expired(PostfixEvent.Expired(sender: sender, status: status))
             return b.matchesWhole("expired", status) || b.matchesWhole("force-expired", status)
         }
-        event.size = KeyValue.find(b, "size=", in: rest)
-        event.nrcpt = KeyValue.find(b, "nrcpt=", in: rest)
-        event.kind = .queued
-        return event.size != nil
+        guard let size = KeyValue.find(b, "size=", in: rest) else { return false }
+        event.fields = .queued(PostfixEvent.Queued(sender: sender, size: size, nrcpt: KeyValue.find(b, "nrcpt=", in: rest)))
+        return true
     }
 }

@@ -10,23 +10,19 @@ enum Smtpd {
             let prefixes: [(StaticString, PostfixEvent.Kind)] = [("connect from ", .connect), ("disconnect from ", .disconnect)]
             for (prefix, kind) in prefixes where b.matches(prefix, at: start) {
                 let from = start + prefix.utf8CodeUnitCount
-                if let client = KeyValue.hostAndAddress(b, at: from, end: end) {
-                    event.clientName = client.name
-                    event.clientIP = client.address
-                }
-                event.kind = kind
+                let client = KeyValue.hostAndAddress(b, at: from, end: end)
+                let fields = PostfixEvent.Client(name: client?.name, ip: client?.address)
+                event.fields = kind == .connect ? .connect(fields) : .disconnect(fields)
                 return true
             }
         }
         if b.matches("client=", at: start) {
             let fields = start..<end
-            if let client = KeyValue.hostAndAddress(b, at: start + 7, end: end) {
-                event.clientName = client.name
-                event.clientIP = client.address
-            }
-            event.saslUsername = KeyValue.find(b, "sasl_username=", in: fields)
-            if let orig = KeyValue.find(b, "orig_queue_id=", in: fields), QueueID.isQueueID(b, orig) { event.origQueueID = orig }
-            event.kind = .client
+            let client = KeyValue.hostAndAddress(b, at: start + 7, end: end)
+            var submission = PostfixEvent.Submission(client: PostfixEvent.Client(name: client?.name, ip: client?.address))
+            submission.saslUsername = KeyValue.find(b, "sasl_username=", in: fields)
+            if let orig = KeyValue.find(b, "orig_queue_id=", in: fields), QueueID.isQueueID(b, orig) { submission.origQueueID = orig }
+            event.fields = .client(submission)
             return true
         }
         return Reject.parse(b, &event, after: start)
@@ -48,24 +44,21 @@ enum Reject {
         // cleanup's `reject: body …` / `reject: header …` (junk or not between the
         // words) logs content, which is header_checks' to read, not a reply text.
         if HeaderCheckLine.match(b, at: start) != nil { return false }
-        event.action = action
         // The envelope part starts at the last `; from=<` / `; to=<`; the reply before it.
         let envelope = Delivery.lastIndex(of: "; from=<", in: b, from: i, to: end)
             ?? Delivery.lastIndex(of: "; to=<", in: b, from: i, to: end) ?? end
         let fields = envelope..<end
-        event.sender = KeyValue.find(b, "from=", in: fields)
-        event.recipient = KeyValue.find(b, "to=", in: fields)
+        var reject = PostfixEvent.Reject(
+            action: action, client: PostfixEvent.Client(), sender: KeyValue.find(b, "from=", in: fields),
+            recipient: KeyValue.find(b, "to=", in: fields), text: i + 2..<envelope)
         if let fromWord = b.firstIndex(of: ASCII.leftBracket, from: i, to: envelope),
            let client = KeyValue.hostAndAddress(b, at: nameStart(b, before: fromWord, limit: i), end: envelope) {
-            event.clientName = client.name
-            event.clientIP = client.address
+            reject.client = PostfixEvent.Client(name: client.name, ip: client.address)
             var replyStart = client.address.upperBound + 1
             while replyStart < envelope, b[replyStart] != ASCII.space { replyStart += 1 }
-            event.text = min(replyStart + 1, envelope)..<envelope
-        } else {
-            event.text = i + 2..<envelope
+            reject.text = min(replyStart + 1, envelope)..<envelope
         }
-        event.kind = .reject
+        event.fields = .reject(reject)
         return true
     }
 
