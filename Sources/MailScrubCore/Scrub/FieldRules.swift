@@ -19,7 +19,7 @@ enum FieldRules {
     /// (at the start, or after a byte that cannot be part of a key name).
     static func key(_ b: UnsafeRawBufferPointer, endingAt equals: Int, lowerLimit: Int) -> ValueKind? {
         var start = equals
-        while start > lowerLimit, ASCII.keyTable[Int(b[start - 1])] { start -= 1 }
+        while start > lowerLimit, ASCII.isKeyByte(b[start - 1]) { start -= 1 }
         guard start < equals else { return nil }
         for (name, kind) in keys where b.matchesWhole(name, start..<equals) { return kind }
         return nil

@@ -90,7 +90,7 @@ enum GenericScan {
     private static func runsIntoAddress(_ b: UnsafeRawBufferPointer, _ ip: Range<Int>, _ end: Int) -> Bool {
         guard !b[ip].contains(ASCII.colon) else { return false }
         var j = ip.upperBound
-        while j < end, ASCII.localPartTable[Int(b[j])] { j += 1 }
+        while j < end, ASCII.isLocalPartByte(b[j]) { j += 1 }
         return j < end && b[j] == ASCII.at
     }
 
@@ -158,7 +158,7 @@ enum GenericScan {
         guard j > lowerLimit, b[j - 1] == ASCII.colon || b[j - 1] == ASCII.equals else { return false }
         let keyEnd = j - 1
         var keyStart = keyEnd
-        while keyStart > lowerLimit, ASCII.keyTable[Int(b[keyStart - 1])] { keyStart -= 1 }
+        while keyStart > lowerLimit, ASCII.isKeyByte(b[keyStart - 1]) { keyStart -= 1 }
         for key in keys where b.matchesWhole(key, keyStart..<keyEnd) { return true }
         return false
     }
@@ -177,15 +177,9 @@ enum GenericScan {
             // Text glued to the opening quote goes too: left in clear, it would run into
             // the pseudonym and read as part of one long local part. A key before it
             // (`receiver="a b"@c`) stays: `=` ends a local part for `verify` as well.
-            let local = ASCII.localPartTable
-            local.withUnsafeBufferPointer { t in
-                while start > lowerLimit, t[Int(b[start - 1])], b[start - 1] != ASCII.equals { start -= 1 }
-            }
+            while start > lowerLimit, ASCII.isLocalPartByte(b[start - 1]), b[start - 1] != ASCII.equals { start -= 1 }
         } else {
-            let local = ASCII.localPartTable  // one lazy-global access per address, not per byte
-            local.withUnsafeBufferPointer { t in
-                while start > lowerLimit, t[Int(b[start - 1])] { start -= 1 }
-            }
+            while start > lowerLimit, ASCII.isLocalPartByte(b[start - 1]) { start -= 1 }
             // `sender=alice@example.org`: the key is not part of the local part.
             if let equals = b.firstIndex(of: ASCII.equals, from: start, to: at) {
                 for key in addressKeys where b.matchesWhole(key, start..<equals) {
@@ -197,7 +191,7 @@ enum GenericScan {
         let stop = domainEnd(b, after: at, end: end)
         guard start < at || stop > at + 1 else { return nil }
         out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[lowerLimit..<start]))
-        if start == lowerLimit, start < at, let last = out.last, ASCII.localPartTable[Int(last)] {
+        if start == lowerLimit, start < at, let last = out.last, ASCII.isLocalPartByte(last) {
             // Glued to the pseudonym just written (junk such as `a@b\xd1@c`): a second
             // pseudonym right after it would read as one long local part, so this local
             // part is dropped and only `@` and the domain's pseudonym are written.
@@ -234,8 +228,7 @@ enum GenericScan {
             // Domain characters glued to the literal's `]` go with it.
             stop = (b.firstIndex(of: ASCII.rightBracket, from: stop, to: end) ?? (end - 1)) + 1
         }
-        let domain = ASCII.domainTable
-        while stop < end, domain.withUnsafeBufferPointer({ $0[Int(b[stop])] }) {
+        while stop < end, ASCII.isDomainByte(b[stop]) {
             if b[stop] >= 0x80 {
                 // U+FFFD is what JSON output makes of junk bytes: it ends a domain as they do.
                 guard let length = UTF8Sequence.length(b, at: stop, end: end),

@@ -67,9 +67,8 @@ public struct OutputVerifier {
 
     /// Calls `body` with the span and kind of each token in `b` that is not a pseudonym.
     func forEachFinding(_ b: UnsafeRawBufferPointer, _ body: (Range<Int>, Kind) -> Void) {
-        // One access to each table per call, not per byte: this pass reads all output.
+        // One access to the table per call, not per byte: this pass reads all output.
         let triggers = Self.triggers
-        let local = ASCII.localPartTable
         var i = 0
         while i < b.count {
             let c = b[i]
@@ -100,9 +99,7 @@ public struct OutputVerifier {
             if c == ASCII.at {
                 var start = i
                 // A pseudonym holds no `=`, so one marks a key before it (`sasl_username=`).
-                local.withUnsafeBufferPointer { t in
-                    while start > 0, t[Int(b[start - 1])], b[start - 1] != ASCII.equals { start -= 1 }
-                }
+                while start > 0, ASCII.isLocalPartByte(b[start - 1]), b[start - 1] != ASCII.equals { start -= 1 }
                 let stop = GenericScan.domainEnd(b, after: i, end: b.count)
                 let localOK = start == i || isPseudonym(b, start..<i)
                 // Nothing after the `@` (a lone one, or one right after a pseudonym) leaves

@@ -5,61 +5,61 @@ import Darwin
 #endif
 
 /// Byte constants and classification for scanning log lines without building Strings.
-package enum ASCII {
-    package static let tab: UInt8 = 0x09
-    package static let newline: UInt8 = 0x0A
-    package static let carriageReturn: UInt8 = 0x0D
-    package static let space: UInt8 = 0x20
-    package static let quote: UInt8 = 0x22  // "
-    static let hash: UInt8 = 0x23  // #
-    package static let plus: UInt8 = 0x2B
-    package static let comma: UInt8 = 0x2C
-    package static let hyphen: UInt8 = 0x2D
-    package static let dot: UInt8 = 0x2E
-    package static let slash: UInt8 = 0x2F
-    package static let colon: UInt8 = 0x3A
-    static let semicolon: UInt8 = 0x3B
-    package static let lessThan: UInt8 = 0x3C
-    package static let equals: UInt8 = 0x3D
-    package static let greaterThan: UInt8 = 0x3E
-    package static let question: UInt8 = 0x3F
-    package static let at: UInt8 = 0x40
-    package static let leftBracket: UInt8 = 0x5B
-    package static let backslash: UInt8 = 0x5C
-    package static let rightBracket: UInt8 = 0x5D
-    package static let underscore: UInt8 = 0x5F
-    package static let leftBrace: UInt8 = 0x7B
-    package static let rightBrace: UInt8 = 0x7D
-    package static let leftParen: UInt8 = 0x28
-    package static let rightParen: UInt8 = 0x29
+@usableFromInline package enum ASCII {
+    @inlinable package static var tab: UInt8 { 0x09 }
+    @inlinable package static var newline: UInt8 { 0x0A }
+    @inlinable package static var carriageReturn: UInt8 { 0x0D }
+    @inlinable package static var space: UInt8 { 0x20 }
+    @inlinable package static var quote: UInt8 { 0x22 }  // "
+    @inlinable package static var hash: UInt8 { 0x23 }  // #
+    @inlinable package static var plus: UInt8 { 0x2B }
+    @inlinable package static var comma: UInt8 { 0x2C }
+    @inlinable package static var hyphen: UInt8 { 0x2D }
+    @inlinable package static var dot: UInt8 { 0x2E }
+    @inlinable package static var slash: UInt8 { 0x2F }
+    @inlinable package static var colon: UInt8 { 0x3A }
+    @inlinable package static var semicolon: UInt8 { 0x3B }
+    @inlinable package static var lessThan: UInt8 { 0x3C }
+    @inlinable package static var equals: UInt8 { 0x3D }
+    @inlinable package static var greaterThan: UInt8 { 0x3E }
+    @inlinable package static var question: UInt8 { 0x3F }
+    @inlinable package static var at: UInt8 { 0x40 }
+    @inlinable package static var leftBracket: UInt8 { 0x5B }
+    @inlinable package static var backslash: UInt8 { 0x5C }
+    @inlinable package static var rightBracket: UInt8 { 0x5D }
+    @inlinable package static var underscore: UInt8 { 0x5F }
+    @inlinable package static var leftBrace: UInt8 { 0x7B }
+    @inlinable package static var rightBrace: UInt8 { 0x7D }
+    @inlinable package static var leftParen: UInt8 { 0x28 }
+    @inlinable package static var rightParen: UInt8 { 0x29 }
 
-    @inline(__always) package static func isDigit(_ b: UInt8) -> Bool { b &- 0x30 < 10 }
-    @inline(__always) package static func isAlpha(_ b: UInt8) -> Bool { (b | 0x20) &- 0x61 < 26 }
-    @inline(__always) package static func isAlnum(_ b: UInt8) -> Bool { isDigit(b) || isAlpha(b) }
-    @inline(__always) package static func isHexDigit(_ b: UInt8) -> Bool { isDigit(b) || (b | 0x20) &- 0x61 < 6 }
-    @inline(__always) static func isUpper(_ b: UInt8) -> Bool { b &- 0x41 < 26 }
-    @inline(__always) package static func isSpace(_ b: UInt8) -> Bool { b == space || b == tab }
-    @inline(__always) package static func lower(_ b: UInt8) -> UInt8 { isUpper(b) ? b | 0x20 : b }
+    @inlinable @inline(__always) package static func isDigit(_ b: UInt8) -> Bool { b &- 0x30 < 10 }
+    @inlinable @inline(__always) package static func isAlpha(_ b: UInt8) -> Bool { (b | 0x20) &- 0x61 < 26 }
+    @inlinable @inline(__always) package static func isAlnum(_ b: UInt8) -> Bool { isDigit(b) || isAlpha(b) }
+    @inlinable @inline(__always) package static func isHexDigit(_ b: UInt8) -> Bool { isDigit(b) || (b | 0x20) &- 0x61 < 6 }
+    @inlinable @inline(__always) package static func isUpper(_ b: UInt8) -> Bool { b &- 0x41 < 26 }
+    @inlinable @inline(__always) package static func isSpace(_ b: UInt8) -> Bool { b == space || b == tab }
+    @inlinable @inline(__always) package static func lower(_ b: UInt8) -> UInt8 { isUpper(b) ? b | 0x20 : b }
 
-    /// Characters allowed in an unquoted local part (RFC 5322 atext plus dot), and any
+    /// Whether `b` is in the ASCII set given as two 64-bit masks (bytes 0-63, 64-127).
+    /// Bit tests, not table lookups: no lazy global to reach, inlined across targets.
+    @inlinable @inline(__always)
+    static func inSet(_ b: UInt8, _ low: UInt64, _ high: UInt64) -> Bool {
+        b < 64 ? low >> UInt64(b) & 1 != 0 : b < 128 && high >> UInt64(b &- 64) & 1 != 0
+    }
+
+    /// A byte allowed in an unquoted local part (RFC 5322 atext plus dot), or any
     /// non-ASCII byte, since SMTPUTF8 addresses and raw junk must be caught too.
-    package static let localPartTable: [Bool] = (0..<256).map { value in
-        let b = UInt8(value)
-        if b >= 0x80 || isAlnum(b) { return true }
-        return "!#$%&'*+-/=?^_`{|}~.".utf8.contains(b)
-    }
+    @inlinable @inline(__always)
+    package static func isLocalPartByte(_ b: UInt8) -> Bool { b >= 0x80 || inSet(b, 0xA3FFECFA00000000, 0x7FFFFFFFC7FFFFFE) }
 
-    /// Characters of a domain name as they occur in logs, including non-ASCII (IDN) bytes.
-    package static let domainTable: [Bool] = (0..<256).map { value in
-        let b = UInt8(value)
-        return b >= 0x80 || isAlnum(b) || b == hyphen || b == dot || b == underscore
-    }
+    /// A byte of a domain name as they occur in logs, including non-ASCII (IDN) bytes.
+    @inlinable @inline(__always)
+    package static func isDomainByte(_ b: UInt8) -> Bool { b >= 0x80 || inSet(b, 0x03FF600000000000, 0x07FFFFFE87FFFFFE) }
 
-    /// Characters that may start or continue a `key=` name we look up in a line.
-    package static let keyTable: [Bool] = (0..<256).map { value in
-        let b = UInt8(value)
-        return isAlnum(b) || b == hyphen || b == underscore || b == dot
-    }
+    /// A byte that may start or continue a `key=` name we look up in a line.
+    @inlinable @inline(__always)
+    package static func isKeyByte(_ b: UInt8) -> Bool { inSet(b, 0x03FF600000000000, 0x07FFFFFE87FFFFFE) }
 
     package static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
@@ -91,7 +91,7 @@ package enum ASCII {
 
     /// Whether `range` is a number as JSON may hold it: an optional minus, 1 to 15
     /// integer digits (exact in a double), an optional fraction.
-    package static func isJSONNumber(_ b: UnsafeRawBufferPointer, _ range: Range<Int>) -> Bool {
+    @inlinable package static func isJSONNumber(_ b: UnsafeRawBufferPointer, _ range: Range<Int>) -> Bool {
         var i = range.lowerBound
         if i < range.upperBound, b[i] == ASCII.hyphen { i += 1 }
         let intStart = i
@@ -109,7 +109,7 @@ package enum ASCII {
 
 extension UnsafeRawBufferPointer {
     /// Whether the bytes at `offset` equal `literal` exactly.
-    @inline(__always)
+    @inlinable @inline(__always)
     package func matches(_ literal: StaticString, at offset: Int) -> Bool {
         let n = literal.utf8CodeUnitCount
         guard offset >= 0, offset + n <= count else { return false }
@@ -119,7 +119,7 @@ extension UnsafeRawBufferPointer {
     }
 
     /// Whether the bytes at `offset` equal the lowercase `literal`, ignoring ASCII case.
-    @inline(__always)
+    @inlinable @inline(__always)
     package func matchesIgnoringCase(_ literal: StaticString, at offset: Int) -> Bool {
         let n = literal.utf8CodeUnitCount
         guard offset >= 0, offset + n <= count else { return false }
@@ -130,7 +130,7 @@ extension UnsafeRawBufferPointer {
 
     /// The first index in `from..<to` holding `byte`, or nil. A plain loop: most searches
     /// here span a few bytes, where calling memchr costs more than it saves.
-    @inline(__always)
+    @inlinable @inline(__always)
     package func firstIndex(of byte: UInt8, from: Int, to: Int) -> Int? {
         var i = from
         while i < to {
@@ -160,7 +160,7 @@ extension UnsafeRawBufferPointer {
     }
 
     /// The last index in `from..<to` holding `byte`, or nil.
-    @inline(__always)
+    @inlinable @inline(__always)
     package func lastIndex(of byte: UInt8, from: Int, to: Int) -> Int? {
         var i = to - 1
         while i >= from {
@@ -171,7 +171,7 @@ extension UnsafeRawBufferPointer {
     }
 
     /// `range` without leading and trailing spaces and tabs.
-    @inline(__always)
+    @inlinable @inline(__always)
     package func trimmingSpaces(_ range: Range<Int>) -> Range<Int> {
         var lo = range.lowerBound
         var hi = range.upperBound
@@ -181,16 +181,16 @@ extension UnsafeRawBufferPointer {
     }
 
     /// Whether `range` is exactly the lowercase `literal`, ignoring ASCII case.
-    @inline(__always)
+    @inlinable @inline(__always)
     package func matchesWhole(_ literal: StaticString, _ range: Range<Int>) -> Bool {
         range.count == literal.utf8CodeUnitCount && matchesIgnoringCase(literal, at: range.lowerBound)
     }
 }
 
 /// Well-formedness of multi-byte UTF-8 sequences, for scanners that accept non-ASCII text.
-package enum UTF8Sequence {
+@usableFromInline package enum UTF8Sequence {
     /// The length of the well-formed UTF-8 sequence starting at `i`, or nil.
-    package static func length(_ b: UnsafeRawBufferPointer, at i: Int, end: Int) -> Int? {
+    @inlinable package static func length(_ b: UnsafeRawBufferPointer, at i: Int, end: Int) -> Int? {
         let lead = b[i]
         let length: Int
         switch lead {
@@ -205,7 +205,7 @@ package enum UTF8Sequence {
     }
 
     /// Whether `b` from `start` on is well-formed UTF-8.
-    package static func isValid(_ b: UnsafeRawBufferPointer, from start: Int = 0) -> Bool {
+    @inlinable package static func isValid(_ b: UnsafeRawBufferPointer, from start: Int = 0) -> Bool {
         var i = start
         while i < b.count {
             if b[i] < 0x80 {

@@ -15,7 +15,7 @@ package enum Delivery {
         var statusStart: Int?
         while let equals = KeyValue.nextEquals(b, from: i, to: end) {
             var keyStart = equals
-            while keyStart > i, ASCII.keyTable[Int(b[keyStart - 1])] { keyStart -= 1 }
+            while keyStart > i, ASCII.isKeyByte(b[keyStart - 1]) { keyStart -= 1 }
             let key = keyStart..<equals
             if b.matchesWhole("status", key) {
                 statusStart = equals + 1
@@ -83,7 +83,7 @@ package enum Delivery {
         var letter = false
         for i in range {
             let c = b[i]
-            guard c < 0x80, ASCII.domainTable[Int(c)] else { return false }
+            guard c < 0x80, ASCII.isDomainByte(c) else { return false }
             if c == ASCII.dot { dot = true }
             if ASCII.isAlpha(c) { letter = true }
         }
@@ -98,7 +98,7 @@ package enum Delivery {
         var letter = false
         for i in range {
             let c = b[i]
-            guard c < 0x80, ASCII.domainTable[Int(c)] else { return false }
+            guard c < 0x80, ASCII.isDomainByte(c) else { return false }
             if ASCII.isAlpha(c) { letter = true }
         }
         return letter

@@ -123,7 +123,7 @@ package enum HeaderCheckLine {
     /// Whether `range` looks like a header field name (letters, digits, `-`, `_`, `.`),
     /// which events write as it is; anything else is treated as part of the value.
     static func isFieldName(_ b: UnsafeRawBufferPointer, _ range: Range<Int>) -> Bool {
-        !range.isEmpty && range.count <= 64 && range.allSatisfy { ASCII.keyTable[Int(b[$0])] }
+        !range.isEmpty && range.count <= 64 && range.allSatisfy { ASCII.isKeyByte(b[$0]) }
     }
 
     /// Whether the text from `i` to the end is what Postfix writes after the origin:

@@ -12,7 +12,7 @@ package enum KeyValue {
         while let equals = nextEquals(b, from: i, to: range.upperBound) {
             let start = equals - n
             if start >= range.lowerBound, b.matches(key, at: start),
-               start == range.lowerBound || !ASCII.keyTable[Int(b[start - 1])] {
+               start == range.lowerBound || !ASCII.isKeyByte(b[start - 1]) {
                 return value(b, at: equals + 1, end: range.upperBound)
             }
             i = equals + 1

@@ -1,10 +1,10 @@
 /// Finds IPv4 and IPv6 addresses in free text as written (`192.0.2.1`, `2001:db8::1`,
 /// `::ffff:192.0.2.1`, `[IPv6:2001:db8::1]`), with boundaries that keep version numbers,
 /// DSN codes, delays and clock times (`19:42:12`) from matching.
-package enum IPScanner {
+enum IPScanner {
     /// The address starting at `i`, or nil. `lowerLimit` is where the text may be looked
     /// back into to check the left boundary.
-    package static func match(_ b: UnsafeRawBufferPointer, at i: Int, lowerLimit: Int, end: Int) -> Range<Int>? {
+    static func match(_ b: UnsafeRawBufferPointer, at i: Int, lowerLimit: Int, end: Int) -> Range<Int>? {
         var v6Allowed = true
         if i > lowerLimit {
             let before = b[i - 1]
@@ -21,7 +21,7 @@ package enum IPScanner {
     /// Four decimal octets joined by `-`, as reverse-DNS names spell out a client address
     /// (`203-0-113-7.dyn.example.net`, `c-198-51-100-23.hsd1…`, `ip-192-0-2-10.ec2…`),
     /// not part of a longer run of numbers and dashes.
-    package static func dashedIPv4(_ b: UnsafeRawBufferPointer, at i: Int, lowerLimit: Int, end: Int) -> Range<Int>? {
+    static func dashedIPv4(_ b: UnsafeRawBufferPointer, at i: Int, lowerLimit: Int, end: Int) -> Range<Int>? {
         if i > lowerLimit {
             let before = b[i - 1]
             if ASCII.isDigit(before) || before == ASCII.dot { return nil }
@@ -31,7 +31,7 @@ package enum IPScanner {
     }
 
     /// A dotted quad of decimal octets (0–255) at `i`, not followed by a digit or `.digit`.
-    package static func ipv4(_ b: UnsafeRawBufferPointer, at i: Int, end: Int) -> Range<Int>? {
+    static func ipv4(_ b: UnsafeRawBufferPointer, at i: Int, end: Int) -> Range<Int>? {
         quad(b, at: i, end: end, separator: ASCII.dot)
     }
 
