@@ -44,6 +44,9 @@ final class BlockScheduler: @unchecked Sendable {
     private let condition = NSCondition()
     private var queue: [Task] = []
     private var queueHead = 0
+    /// Correlated blocks to write, taken before any block in `queue`: they are what the
+    /// output waits for, in order, while a block to parse only adds to the backlog.
+    private var encodes: [Task] = []
     private var results: [Int: Pipeline.BlockResult] = [:]
     private var parsed: [Int: Pipeline.ParsedBlock] = [:]
     private var stopping = false
@@ -196,7 +199,7 @@ final class BlockScheduler: @unchecked Sendable {
                     block.removeAll()
                     spareParsed.append(block)
                 }
-                queue.append(.encode(sequence: nextToCorrelate, records: records))
+                encodes.append(.encode(sequence: nextToCorrelate, records: records))
                 condition.signal()
                 condition.unlock()
                 nextToCorrelate += 1
@@ -248,7 +251,13 @@ final class BlockScheduler: @unchecked Sendable {
     private func work(_ worker: Pipeline) {
         while true {
             condition.lock()
-            while queueHead == queue.count, !stopping { condition.wait() }
+            while queueHead == queue.count, encodes.isEmpty, !stopping { condition.wait() }
+            if !encodes.isEmpty {
+                let task = encodes.removeFirst()
+                condition.unlock()
+                run(task, on: worker)
+                continue
+            }
             guard queueHead < queue.count else {
                 condition.unlock()
                 return
@@ -262,37 +271,40 @@ final class BlockScheduler: @unchecked Sendable {
                 queueHead = 0
             }
             condition.unlock()
-
-            switch task {
-            case .read(var job) where correlates:
-                condition.lock()
-                var block = spareParsed.popLast() ?? Pipeline.ParsedBlock()
-                condition.unlock()
-                worker.parseBlock(job.bytes, into: &block)
-                condition.lock()
-                parsed[job.sequence] = block
-                Self.recycle(&job.bytes, into: &spareBlocks, keeping: workers.count)
-            case .read(let job):
-                condition.lock()
-                var output = spareOutputs.popLast() ?? []
-                condition.unlock()
-                // Safe to ignore: the sink only appends, and key errors come back in the result.
-                var result = (try? worker.readBlock(job.bytes, anchor: job.anchor, from: fresh) { output.append(contentsOf: $0) })
-                    ?? Pipeline.BlockResult()
-                result.output = output
-                condition.lock()
-                results[job.sequence] = result
-            case .encode(let sequence, let records):
-                condition.lock()
-                var output = spareOutputs.popLast() ?? []
-                condition.unlock()
-                let result = worker.encodeRecords(records, into: &output)
-                condition.lock()
-                results[sequence] = result
-            }
-            condition.broadcast()
-            condition.unlock()
+            run(task, on: worker)
         }
+    }
+
+    private func run(_ task: Task, on worker: Pipeline) {
+        switch task {
+        case .read(var job) where correlates:
+            condition.lock()
+            var block = spareParsed.popLast() ?? Pipeline.ParsedBlock()
+            condition.unlock()
+            worker.parseBlock(job.bytes, into: &block)
+            condition.lock()
+            parsed[job.sequence] = block
+            Self.recycle(&job.bytes, into: &spareBlocks, keeping: workers.count)
+        case .read(let job):
+            condition.lock()
+            var output = spareOutputs.popLast() ?? []
+            condition.unlock()
+            // Safe to ignore: the sink only appends, and key errors come back in the result.
+            var result = (try? worker.readBlock(job.bytes, anchor: job.anchor, from: fresh) { output.append(contentsOf: $0) })
+                ?? Pipeline.BlockResult()
+            result.output = output
+            condition.lock()
+            results[job.sequence] = result
+        case .encode(let sequence, let records):
+            condition.lock()
+            var output = spareOutputs.popLast() ?? []
+            condition.unlock()
+            let result = worker.encodeRecords(records, into: &output)
+            condition.lock()
+            results[sequence] = result
+        }
+        condition.broadcast()
+        condition.unlock()
     }
 }
 
