@@ -30,6 +30,7 @@ public final class Correlator {
     private let expired = Array("expired".utf8), rejected = Array("rejected".utf8)
     private var states: [QueueKey: MessageState] = [:]
     private var hosts = HostTable()
+    private var words = WordCache()
     private var latest = LogTime(seconds: 0)
     private var linesSinceSweep = 0
     /// Open messages, least recently seen first from `orderStart`, each with the touch
@@ -267,14 +268,12 @@ public final class Correlator {
         let recipient = bytes(b, delivery.recipient)
         let origRecipient = delivery.origRecipient.map { bytes(b, $0) }
         var record = baseRecord(b, event, state: state, key: key, now: now)
-        let status = lowercased(b, delivery.status)
+        let status = words.word(b, delivery.status, lowercased: true)
         record.status = status
-        record.dsn = delivery.dsn.map { bytes(b, $0) }
-        record.transport = event.header.daemon(in: b).map { bytes(b, $0) }
-        record.delay = delivery.delay.map { bytes(b, $0) }
-        record.delays = delivery.delays.map { range in
-            UnsafeRawBufferPointer(rebasing: b[range]).split(separator: ASCII.slash).map { Array($0) }
-        }
+        record.dsn = delivery.dsn.map { words.word(b, $0) }
+        record.transport = event.header.daemon(in: b).map { words.word(b, $0) }
+        record.delay = delivery.delay.map { words.word(b, $0) }
+        record.delays = delivery.delays.map { words.word(b, $0) }
         let relayIsLoopback = delivery.relay.map { isLoopbackRelay(b, $0) } ?? false
         if let next = delivery.nextQueueID, relayIsLoopback {
             record.nextQueueID = bytes(b, next)
@@ -332,7 +331,7 @@ public final class Correlator {
         _ b: UnsafeRawBufferPointer, _ event: PostfixEvent, state: MessageState?, key: QueueKey?, now: LogTime
     ) -> DeliveryRecord {
         var record = DeliveryRecord(loggedAt: now, status: [])
-        record.host = event.header.host.map { bytes(b, $0) }
+        record.host = event.header.host.map { words.word(b, $0) }
         record.queueID = key?.queueIDBytes
         record.firstSeenAt = state?.firstSeen ?? now
         return record
@@ -390,11 +389,6 @@ public final class Correlator {
         Array(UnsafeRawBufferPointer(rebasing: b[range]))
     }
 
-    private func lowercased(_ b: UnsafeRawBufferPointer, _ range: Range<Int>?) -> [UInt8] {
-        guard let range else { return [] }
-        return range.map { ASCII.lower(b[$0]) }
-    }
-
     /// The first `x.y.z` enhanced status code in a reply text.
     private func dsn(_ b: UnsafeRawBufferPointer, in range: Range<Int>) -> [UInt8]? {
         var i = range.lowerBound
@@ -406,7 +400,7 @@ public final class Correlator {
                     if b[j] == ASCII.dot { dots += 1 }
                     j += 1
                 }
-                if dots == 2, ASCII.isDigit(b[j - 1]) { return bytes(b, i..<j) }
+                if dots == 2, ASCII.isDigit(b[j - 1]) { return words.word(b, i..<j) }
             }
             i += 1
         }

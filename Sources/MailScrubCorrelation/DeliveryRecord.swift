@@ -76,6 +76,7 @@ package struct DeliveryRecord {
     package var dsn: [UInt8]?
     package var transport: [UInt8]?
     package var delay: [UInt8]?
-    package var delays: [[UInt8]]?
+    /// As logged: `a/b/c/d`, four numbers.
+    package var delays: [UInt8]?
     package var rejectReason: [UInt8]?
 }

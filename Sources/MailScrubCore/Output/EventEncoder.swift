@@ -91,15 +91,7 @@ final class EventEncoder {
             if wants("delays") {
                 JSONWriter.appendKey("delays", to: &out)
                 if let delays = d.delays {
-                    out.append(ASCII.leftBracket)
-                    var start = delays.lowerBound
-                    while start <= delays.upperBound {
-                        let end = b.firstIndex(of: ASCII.slash, from: start, to: delays.upperBound) ?? delays.upperBound
-                        if start > delays.lowerBound { out.append(ASCII.comma) }
-                        JSONWriter.appendNumber(b, start..<end, to: &out)
-                        start = end + 1
-                    }
-                    out.append(ASCII.rightBracket)
+                    JSONWriter.appendDelays(b, delays, to: &out)
                 } else {
                     JSONWriter.appendNull(to: &out)
                 }

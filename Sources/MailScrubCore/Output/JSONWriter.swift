@@ -73,6 +73,19 @@ enum JSONWriter {
         out.append(ASCII.quote)
     }
 
+    /// `delays=a/b/c/d` as the array `[a,b,c,d]`, as records and events both write it.
+    static func appendDelays(_ b: UnsafeRawBufferPointer, _ range: Range<Int>, to out: inout [UInt8]) {
+        out.append(ASCII.leftBracket)
+        var start = range.lowerBound
+        while start <= range.upperBound {
+            let end = b.firstIndex(of: ASCII.slash, from: start, to: range.upperBound) ?? range.upperBound
+            if start > range.lowerBound { out.append(ASCII.comma) }
+            appendNumber(b, start..<end, to: &out)
+            start = end + 1
+        }
+        out.append(ASCII.rightBracket)
+    }
+
     /// Appends the number written in `range` if it is a valid JSON number (`-`, digits,
     /// one `.` followed by digits); else `null`. Log numbers are copied, not reformatted,
     /// so `0.62` stays `0.62`.

@@ -156,12 +156,7 @@ final class RecordEncoder {
         number("delay", record.delay)
         if key("delays") {
             if let delays = record.delays {
-                out.append(ASCII.leftBracket)
-                for (k, part) in delays.enumerated() {
-                    if k > 0 { out.append(ASCII.comma) }
-                    part.withUnsafeBytes { JSONWriter.appendNumber($0, 0..<$0.count, to: &out) }
-                }
-                out.append(ASCII.rightBracket)
+                delays.withUnsafeBytes { JSONWriter.appendDelays($0, 0..<$0.count, to: &out) }
             } else {
                 JSONWriter.appendNull(to: &out)
             }
