@@ -30,16 +30,18 @@ let package = Package(
         ),
         // The core, split along the data's flow so that an arrow running backwards does
         // not compile: parsing (bytes, syslog, Postfix lines) knows no keys or rules;
-        // correlation knows parsing only; the core (keys, pseudonyms, scrub rules,
-        // policy, rendering, the pipeline) sits on both.
+        // correlation knows parsing only; keys (HMAC, key rings, pseudonyms, the policy
+        // they write under) know no Postfix line, config file or rule; the core (scrub
+        // rules, policy files, rendering, the pipeline) sits on all three.
         .target(name: "MailScrubParsing"),
         .target(name: "MailScrubCorrelation", dependencies: ["MailScrubParsing"]),
+        .target(name: "MailScrubKeys", dependencies: ["MailScrubParsing", "COpenSSL"]),
         .target(
             name: "MailScrubCore",
             dependencies: [
                 "MailScrubParsing",
                 "MailScrubCorrelation",
-                "COpenSSL",
+                "MailScrubKeys",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
@@ -53,7 +55,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MailScrubCoreTests",
-            dependencies: ["MailScrubCore", "MailScrubParsing", "MailScrubCorrelation"],
+            dependencies: ["MailScrubCore", "MailScrubParsing", "MailScrubCorrelation", "MailScrubKeys"],
             exclude: ["Golden"]
         ),
         .testTarget(

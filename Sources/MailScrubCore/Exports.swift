@@ -1,4 +1,5 @@
-// The core's clients (the executable, the fuzz targets) see the parsing and correlation
+// The core's clients (the executable, the fuzz targets) see the parsing, correlation and key
 // types the pipeline's API is made of, as if they were the core's own.
 @_exported import MailScrubCorrelation
+@_exported import MailScrubKeys
 @_exported import MailScrubParsing

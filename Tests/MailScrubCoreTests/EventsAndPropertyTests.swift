@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MailScrubCore
+@testable import MailScrubKeys
 @testable import MailScrubParsing
 
 /// `--emit events` on every line shape (golden), and the fail-closed property test run

@@ -1,5 +1,6 @@
 import Testing
 @testable import MailScrubCore
+@testable import MailScrubKeys
 
 /// RFC 4231 test cases 1, 2 and 6 for HMAC-SHA256.
 @Suite struct HMACSHA256Tests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MailScrubCore
+@testable import MailScrubKeys
 
 @Suite struct OutputVerifierTests {
     static func findings(_ text: String, hashBytes: Int = 16) -> [OutputVerifier.Finding] {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MailScrubCore
+@testable import MailScrubKeys
 @testable import MailScrubParsing
 
 /// `--jobs`: lines and events on several threads give, byte for byte, what one thread

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MailScrubCore
+@testable import MailScrubKeys
 @testable import MailScrubParsing
 
 @Suite struct PolicyTests {

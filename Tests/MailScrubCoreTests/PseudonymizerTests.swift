@@ -1,5 +1,6 @@
 import Testing
 @testable import MailScrubCore
+@testable import MailScrubKeys
 
 /// The scheme's published test vectors (foundation issue), secret below, N = 16.
 @Suite struct PseudonymizerTests {

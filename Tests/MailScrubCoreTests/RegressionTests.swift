@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MailScrubCore
+@testable import MailScrubKeys
 @testable import MailScrubParsing
 
 /// One test per reported break of the fail-closed promise (issue 8) and per fuzzer

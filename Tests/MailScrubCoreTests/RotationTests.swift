@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MailScrubCore
+@testable import MailScrubKeys
 @testable import MailScrubParsing
 
 /// Rotation across simulated dates: the clock is a parameter, never read.

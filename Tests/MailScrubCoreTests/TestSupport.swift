@@ -1,5 +1,6 @@
 import Foundation
 @testable import MailScrubCore
+@testable import MailScrubKeys
 @testable import MailScrubCorrelation
 @testable import MailScrubParsing
 

@@ -1,3 +1,5 @@
+import MailScrubParsing
+
 /// The keys of a rotation policy: one secret per epoch. A line or record is pseudonymized
 /// with the key of the epoch its own log time falls in, so reprocessing a log gives the
 /// same pseudonyms while that key exists, and is refused once it has been destroyed.

@@ -1,3 +1,5 @@
+import MailScrubParsing
+
 /// The parts of an address after cleaning, as byte ranges into the input or, for a
 /// lowercased local part, into a scratch buffer.
 struct CleanedAddress {

@@ -1,3 +1,5 @@
+import MailScrubParsing
+
 /// The kinds of value the pseudonym scheme keeps apart: each gets its own subkey,
 /// so the same text hashed as a local part and as a domain gives unrelated pseudonyms.
 public enum PseudonymContext: Int, CaseIterable, Sendable {

@@ -1,3 +1,5 @@
+import MailScrubParsing
+
 /// Chooses the key a line or record is pseudonymized with, by its log time.
 public protocol KeyRing: AnyObject {
     /// The one pseudonymizer for every time, when there is no rotation (a fast path:

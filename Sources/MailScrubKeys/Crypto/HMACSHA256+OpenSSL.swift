@@ -1,3 +1,5 @@
+import MailScrubParsing
+
 private import COpenSSL
 
 /// HMAC-SHA256 under one fixed key (RFC 2104), on OpenSSL's SHA-256.

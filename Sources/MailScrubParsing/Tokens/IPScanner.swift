@@ -1,10 +1,10 @@
 /// Finds IPv4 and IPv6 addresses in free text as written (`192.0.2.1`, `2001:db8::1`,
 /// `::ffff:192.0.2.1`, `[IPv6:2001:db8::1]`), with boundaries that keep version numbers,
 /// DSN codes, delays and clock times (`19:42:12`) from matching.
-enum IPScanner {
+@usableFromInline package enum IPScanner {
     /// The address starting at `i`, or nil. `lowerLimit` is where the text may be looked
     /// back into to check the left boundary.
-    static func match(_ b: UnsafeRawBufferPointer, at i: Int, lowerLimit: Int, end: Int) -> Range<Int>? {
+    @inlinable package static func match(_ b: UnsafeRawBufferPointer, at i: Int, lowerLimit: Int, end: Int) -> Range<Int>? {
         var v6Allowed = true
         if i > lowerLimit {
             let before = b[i - 1]
@@ -21,7 +21,7 @@ enum IPScanner {
     /// Four decimal octets joined by `-`, as reverse-DNS names spell out a client address
     /// (`203-0-113-7.dyn.example.net`, `c-198-51-100-23.hsd1…`, `ip-192-0-2-10.ec2…`),
     /// not part of a longer run of numbers and dashes.
-    static func dashedIPv4(_ b: UnsafeRawBufferPointer, at i: Int, lowerLimit: Int, end: Int) -> Range<Int>? {
+    @inlinable package static func dashedIPv4(_ b: UnsafeRawBufferPointer, at i: Int, lowerLimit: Int, end: Int) -> Range<Int>? {
         if i > lowerLimit {
             let before = b[i - 1]
             if ASCII.isDigit(before) || before == ASCII.dot { return nil }
@@ -31,13 +31,13 @@ enum IPScanner {
     }
 
     /// A dotted quad of decimal octets (0–255) at `i`, not followed by a digit or `.digit`.
-    static func ipv4(_ b: UnsafeRawBufferPointer, at i: Int, end: Int) -> Range<Int>? {
+    @inlinable package static func ipv4(_ b: UnsafeRawBufferPointer, at i: Int, end: Int) -> Range<Int>? {
         quad(b, at: i, end: end, separator: ASCII.dot)
     }
 
     /// Four decimal octets (0–255) joined by `separator`, not followed by a digit or by
     /// `separator` and a digit.
-    private static func quad(_ b: UnsafeRawBufferPointer, at i: Int, end: Int, separator: UInt8) -> Range<Int>? {
+    @inlinable static func quad(_ b: UnsafeRawBufferPointer, at i: Int, end: Int, separator: UInt8) -> Range<Int>? {
         var j = i
         for octet in 0..<4 {
             if octet > 0 {
@@ -61,7 +61,7 @@ enum IPScanner {
     /// `::` or exactly eight groups, optionally ending in an IPv4 dotted quad. At least one
     /// hex digit, and not followed by a letter or digit. When the longest run fails
     /// (`…::d260:from`), the longest valid prefix ending at a group boundary is taken.
-    static func ipv6(_ b: UnsafeRawBufferPointer, at i: Int, end: Int) -> Range<Int>? {
+    @inlinable package static func ipv6(_ b: UnsafeRawBufferPointer, at i: Int, end: Int) -> Range<Int>? {
         // Fast rejection of ordinary words and numbers: an address starts with `::` or
         // with up to four hex digits and a colon.
         var k = i

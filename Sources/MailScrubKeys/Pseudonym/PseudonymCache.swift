@@ -1,3 +1,5 @@
+import MailScrubParsing
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

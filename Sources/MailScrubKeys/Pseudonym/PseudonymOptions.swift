@@ -1,3 +1,5 @@
+import MailScrubParsing
+
 /// Settings of the pseudonym scheme that change pseudonyms; they come from the config.
 public struct PseudonymOptions: Equatable, Sendable {
     /// Smallest and largest allowed `hashBytes`.

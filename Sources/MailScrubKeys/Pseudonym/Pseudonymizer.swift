@@ -1,3 +1,5 @@
+import MailScrubParsing
+
 /// Pseudonym scheme v1: keyed HMAC-SHA256 pseudonyms, one subkey per context.
 ///
 /// - S = the UTF-8 bytes of the secret.
@@ -10,13 +12,13 @@ public final class Pseudonymizer {
     /// Identifies the secret without revealing it; safe to print and to store in output.
     public let keyID: String
     /// `keyID` as bytes, as records and events write it (no conversion per line).
-    let keyIDBytes: [UInt8]
+    package let keyIDBytes: [UInt8]
     /// The scheme settings this instance hashes with.
     public let options: PseudonymOptions
     /// How IP addresses, hostnames and listed domains are written (from the policy).
     public let policy: Policy
     /// `policy.clearDomains` as bytes (lowercase, as written in output).
-    let clearDomains: [[UInt8]]
+    package let clearDomains: [[UInt8]]
 
     /// One keyed context per context, indexed by `PseudonymContext.rawValue`.
     private let contexts: [HMACSHA256]
