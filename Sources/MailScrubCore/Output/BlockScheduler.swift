@@ -113,7 +113,10 @@ final class BlockScheduler: @unchecked Sendable {
             take(line)
             if block.count >= blockBytes, !readsExport || boundary.isIdle {
                 submit()
-                try writeReady(sink: sink, waitingUntilBelow: 2 * workers.count)
+                // Records blocks are half the size and pass three stages, two of them on
+                // workers: twice as many in flight keep both cores busy (measured at
+                // --jobs 2: 0.72-0.77 s with four, 0.67-0.70 s with eight, 6 MB more).
+                try writeReady(sink: sink, waitingUntilBelow: (correlates ? 4 : 2) * workers.count)
             }
         }
     }
