@@ -29,31 +29,28 @@ public final class Pipeline {
     /// When set, output is handed over after every line that produced some (`--line-buffered`).
     public var flushEachLine = false
 
+    private var counts = LineCounts()
     /// Lines read so far.
-    public private(set) var lineCount = 0
+    public var lineCount: Int { counts.lines }
     /// Lines longer than the splitter's cap, whose tails were dropped.
-    public private(set) var truncatedLineCount = 0
+    public var truncatedLineCount: Int { counts.truncated }
     /// When set, lines holding bytes that are not UTF-8 are counted (`--stats`); off by
     /// default, as it costs a pass over every byte. Lines with NUL bytes are always counted.
     public var countsDamagedLines = false
     /// Lines holding NUL bytes, and lines holding bytes that are not well-formed UTF-8.
-    public private(set) var linesWithNUL = 0
-    public private(set) var linesWithInvalidUTF8 = 0
-    /// Lines by event kind, indexed like `PostfixEvent.Kind.allCases`, and by outcome,
-    /// indexed like `LineOutcome.allCases`.
-    private var kindCounts = [Int](repeating: 0, count: PostfixEvent.Kind.allCases.count)
-    private var outcomeCounts = [Int](repeating: 0, count: LineOutcome.allCases.count)
+    public var linesWithNUL: Int { counts.withNUL }
+    public var linesWithInvalidUTF8: Int { counts.withInvalidUTF8 }
     /// Lines by event kind, in every mode; kinds not seen are left out.
     public var linesByKind: [PostfixEvent.Kind: Int] {
-        var counts: [PostfixEvent.Kind: Int] = [:]
-        for (kind, n) in zip(PostfixEvent.Kind.allCases, kindCounts) where n > 0 { counts[kind] = n }
-        return counts
+        var byKind: [PostfixEvent.Kind: Int] = [:]
+        for (kind, n) in zip(PostfixEvent.Kind.allCases, counts.byKind) where n > 0 { byKind[kind] = n }
+        return byKind
     }
     /// Lines by outcome, in every mode; outcomes not seen are left out.
     public var linesByOutcome: [LineOutcome: Int] {
-        var counts: [LineOutcome: Int] = [:]
-        for (outcome, n) in zip(LineOutcome.allCases, outcomeCounts) where n > 0 { counts[outcome] = n }
-        return counts
+        var byOutcome: [LineOutcome: Int] = [:]
+        for (outcome, n) in zip(LineOutcome.allCases, counts.byOutcome) where n > 0 { byOutcome[outcome] = n }
+        return byOutcome
     }
     /// Records written, by status.
     public var recordsByStatus: [String: Int] { (scheduler?.fixer ?? self).correlatorCounts.byStatus }
@@ -66,7 +63,6 @@ public final class Pipeline {
     public var inputFormat = InputFormat.auto
     private var journal = JournalEntry()
     private var export = JournalExportReader()
-    private var exportLines = 0
     /// A journald entry as a syslog line, and its scrubbed form (lines mode).
     private var synthetic: [UInt8] = []
     private var scrubbed: [UInt8] = []
@@ -75,18 +71,16 @@ public final class Pipeline {
 
     /// Lines by how they were written: each syslog header format, and `journal-json`.
     public var linesByFormat: [String: Int] {
-        var counts: [String: Int] = [:]
-        for (format, n) in zip(SyslogHeader.Format.allCases, formatCounts) where n > 0 { counts[format.rawValue] = n }
-        if journalLines > 0 { counts[InputFormat.journalJSON.rawValue] = journalLines }
-        if exportLines > 0 { counts["journal-export"] = exportLines }
-        return counts
+        var byFormat: [String: Int] = [:]
+        for (format, n) in zip(SyslogHeader.Format.allCases, counts.byFormat) where n > 0 { byFormat[format.rawValue] = n }
+        if counts.journalLines > 0 { byFormat[InputFormat.journalJSON.rawValue] = counts.journalLines }
+        if counts.exportLines > 0 { byFormat["journal-export"] = counts.exportLines }
+        return byFormat
     }
-    private var formatCounts = [Int](repeating: 0, count: SyslogHeader.Format.allCases.count)
-    private var journalLines = 0
     /// Lines from Postfix: a syslog tag naming postfix (or postlog), a queue id or
     /// `NOQUEUE` where a line without syslog prefix starts, or a line a Postfix parser
     /// understood.
-    public private(set) var postfixLineCount = 0
+    public var postfixLineCount: Int { counts.postfix }
 
     /// The log time of lines that carry none: the latest one seen, at first `now`.
     private var latest: LogTime
@@ -161,8 +155,8 @@ public final class Pipeline {
     public func finish(sink: (UnsafeRawBufferPointer) throws -> Void) throws {
         if let scheduler = parallel() {
             try scheduler.finish(sink: sink)
-            truncatedLineCount += scheduler.truncatedLines
-            for worker in scheduler.workers { add(worker) }
+            counts.truncated += scheduler.truncatedLines
+            for worker in scheduler.workers { counts.add(worker.counts) }
             keyIDsSeen = scheduler.keyIDs
             // The manifest is sealed with the key of the last line, as in one thread.
             if let time = scheduler.lastKeyTime { _ = try keys.pseudonymizer(for: time) }
@@ -190,10 +184,7 @@ public final class Pipeline {
     }
 
     private func handle(_ line: Line, sink: (UnsafeRawBufferPointer) throws -> Void) throws {
-        lineCount += 1
-        if line.truncated { truncatedLineCount += 1 }
-        if line.bytes.contains(byte: 0) { linesWithNUL += 1 }
-        if countsDamagedLines { countInvalidUTF8(line.bytes) }
+        counts.read(line, checkUTF8: countsDamagedLines)
         let before = output.count
         try route(line)
         if output.count >= Self.blockSize || (flushEachLine && output.count > before) { try flushOutput(sink: sink) }
@@ -206,10 +197,10 @@ public final class Pipeline {
             case .text:
                 break
             case .field:
-                exportLines += 1
+                counts.exportLines += 1
                 return
             case .entry:
-                exportLines += 1
+                counts.exportLines += 1
                 journal = export.entry
                 return try journalRecord(terminated: true, asExport: true)
             case .entryThenText:
@@ -217,7 +208,7 @@ public final class Pipeline {
                 try journalRecord(terminated: true, asExport: true)
             }
             if line.bytes.contains(byte: ASCII.leftBrace), journal.parse(line.bytes) {
-                journalLines += 1
+                counts.journalLines += 1
                 return try journalRecord(terminated: line.terminated, asExport: false)
             }
         }
@@ -267,15 +258,7 @@ public final class Pipeline {
     /// Counts a line by outcome and kind, and (`format`, for lines as read, not the
     /// syslog lines journald entries make) by header format.
     private func count(_ b: UnsafeRawBufferPointer, _ event: PostfixEvent, format: Bool) {
-        if format { formatCounts[event.header.format.index] += 1 }
-        let outcome = LineOutcome(event, in: b)
-        outcomeCounts[outcome.index] += 1
-        kindCounts[event.kind.index] += 1
-        // A line a Postfix parser understood is Postfix's whatever its syslog_name; a
-        // content filter's is not.
-        if outcome == .postfixUnsupported || (outcome == .understood && event.kind != .contentFilter) {
-            postfixLineCount += 1
-        }
+        counts.parsed(event, LineOutcome(event, in: b), format: format)
     }
 
     /// The journald entry just parsed as a syslog line in `synthetic`: `[stamp] [host]
@@ -382,10 +365,6 @@ public final class Pipeline {
         }
         out.append(contentsOf: value)
         out.append(ASCII.newline)
-    }
-
-    private func countInvalidUTF8(_ b: UnsafeRawBufferPointer) {
-        if !UTF8Sequence.isValid(b) { linesWithInvalidUTF8 += 1 }
     }
 
     /// The time a line's key is chosen by: its own stamp, else the latest seen.
@@ -598,20 +577,6 @@ public final class Pipeline {
 
     /// Records written and open messages evicted, by this pipeline's correlator.
     var correlatorCounts: (byStatus: [String: Int], evicted: Int) { (correlator.recordsByStatus, correlator.evicted) }
-
-    /// Adds a worker's counts to this pipeline's (at the end of a parallel run).
-    private func add(_ worker: Pipeline) {
-        lineCount += worker.lineCount
-        truncatedLineCount += worker.truncatedLineCount
-        linesWithNUL += worker.linesWithNUL
-        linesWithInvalidUTF8 += worker.linesWithInvalidUTF8
-        postfixLineCount += worker.postfixLineCount
-        exportLines += worker.exportLines
-        journalLines += worker.journalLines
-        for i in kindCounts.indices { kindCounts[i] += worker.kindCounts[i] }
-        for i in outcomeCounts.indices { outcomeCounts[i] += worker.outcomeCounts[i] }
-        for i in formatCounts.indices { formatCounts[i] += worker.formatCounts[i] }
-    }
 
     /// Key ids used so far (run manifests): in a parallel run, those of the lines as
     /// read in order, never a key a worker tried on a wrong guess.
