@@ -77,10 +77,10 @@ public final class Correlator {
             if let sender = pickup.sender { state.sender = bytes(b, sender) }
         case .messageID(let raw):
             let state = self.state(key, now)
-            if state.messageID == nil { state.messageID = messageID(b, raw) }
+            if state.messageID == nil { state.messageID = HeaderValue.bareMessageID(b, raw).map { bytes(b, $0) } }
         case .resentMessageID(let raw):
             let state = self.state(key, now)
-            if state.resentMessageID == nil { state.resentMessageID = messageID(b, raw) }
+            if state.resentMessageID == nil { state.resentMessageID = HeaderValue.bareMessageID(b, raw).map { bytes(b, $0) } }
         case .header(let header):
             self.header(b, header, state(key, now))
         case .queued(let queued):
@@ -115,23 +115,9 @@ public final class Correlator {
 
     /// The state of a message that starts at this line (`client=`, pickup).
     private func start(_ key: QueueKey, _ now: LogTime) -> MessageState {
-        let state: MessageState
-        if let existing = states[key], existing.messageSize == nil {
-            state = existing
-        } else {
-            // A new message; an old one under the same (reused) id without `removed` ends here.
-            state = MessageState(time: now)
-            states[key] = state
-        }
-        touch(key, state, now)
-        if states.count > options.maxOpenMessages { evictOldest() }
-        return state
-    }
-
-    /// What of a raw message-id value records hold; nil for an empty one.
-    private func messageID(_ b: UnsafeRawBufferPointer, _ raw: Range<Int>) -> [UInt8]? {
-        guard let value = HeaderValue.messageIDValue(b, raw), !value.id.isEmpty else { return nil }
-        return bytes(b, value.id)
+        // A message already queued under this (reused) id without `removed` ends here.
+        if states[key]?.messageSize != nil { states[key] = nil }
+        return state(key, now)
     }
 
     // MARK: State
@@ -232,9 +218,7 @@ public final class Correlator {
                 if complete, !id.isEmpty { state.lastReference = bytes(b, id) }
             }
         } else if named("message-id") {
-            if state.messageID == nil, let id = HeaderValue.messageIDValue(b, value)?.id, !id.isEmpty {
-                state.messageID = bytes(b, id)
-            }
+            if state.messageID == nil { state.messageID = HeaderValue.bareMessageID(b, value).map { bytes(b, $0) } }
         } else if named("list-id") {
             state.listHeader = true
         } else if named("list-post") {

@@ -289,9 +289,7 @@ final class BlockScheduler: @unchecked Sendable {
             parsed[job.sequence] = block
             Self.recycle(&job.bytes, into: &spareBlocks, keeping: workers.count)
         case .read(let job):
-            condition.lock()
-            var output = spareOutputs.popLast() ?? []
-            condition.unlock()
+            var output: [UInt8] = []
             // Safe to ignore: the sink only appends, and key errors come back in the result.
             var result = (try? worker.readBlock(job.bytes, anchor: job.anchor, from: fresh) { output.append(contentsOf: $0) })
                 ?? Pipeline.BlockResult()

@@ -139,9 +139,9 @@ final class EventEncoder {
     private func messageID(_ field: StaticString, _ b: UnsafeRawBufferPointer, _ raw: Range<Int>, _ out: inout [UInt8]) {
         guard wants(field) else { return }
         JSONWriter.appendKey(field, to: &out)
-        guard let value = HeaderValue.messageIDValue(b, raw), !value.id.isEmpty else { return JSONWriter.appendNull(to: &out) }
+        guard let id = HeaderValue.bareMessageID(b, raw) else { return JSONWriter.appendNull(to: &out) }
         scratch.removeAll(keepingCapacity: true)
-        p.appendHash(.messageID, of: UnsafeRawBufferPointer(rebasing: b[value.id]), to: &scratch)
+        p.appendHash(.messageID, of: UnsafeRawBufferPointer(rebasing: b[id]), to: &scratch)
         JSONWriter.appendPlainString(scratch, to: &out)
     }
 

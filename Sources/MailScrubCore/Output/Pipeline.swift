@@ -548,7 +548,7 @@ public final class Pipeline {
                     let b = UnsafeRawBufferPointer(rebasing: storage[start..<end])
                     start = end
                     let time = lines[i].event.header.timestamp.flatMap { clock.time(b, $0) }
-                    if let time, time > latest { latest = time }
+                    if let time { see(time) }
                     correlator.process(b, lines[i].event, time: time ?? latest, into: &completed)
                 }
             }

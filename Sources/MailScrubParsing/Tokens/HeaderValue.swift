@@ -20,6 +20,13 @@ package enum HeaderValue {
         return (r, false)
     }
 
+    /// The message-id records and events hold, bare: what `messageIDValue` hashes, or nil
+    /// for an empty value and for `<>`.
+    package static func bareMessageID(_ b: UnsafeRawBufferPointer, _ range: Range<Int>) -> Range<Int>? {
+        guard let value = messageIDValue(b, range), !value.id.isEmpty else { return nil }
+        return value.id
+    }
+
     /// Calls `body` with the inside of each `<id>` in `range`, in order; `complete` is
     /// false for a last id cut off before its `>`.
     package static func forEachMessageID(_ b: UnsafeRawBufferPointer, _ range: Range<Int>, _ body: (Range<Int>, _ complete: Bool) -> Void) {
