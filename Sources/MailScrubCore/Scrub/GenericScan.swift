@@ -19,6 +19,9 @@ enum GenericScan {
         }
     }
 
+    /// Bytes that start a token (`<`, `@`, `"`) or that an IP address holds near its start.
+    private static var tokenBytes: ByteSet { ByteSet(ASCII.lessThan, ASCII.at, ASCII.quote, ASCII.dot, ASCII.colon, ASCII.hyphen) }
+
     /// Keys after which a bracketed value is a message-id even without an `@`.
     static let messageIDKeys: [StaticString] = [
         "message-id", "msgid", "message_id", "resent-message-id", "in-reply-to", "references",
@@ -48,7 +51,18 @@ enum GenericScan {
         var i = range.lowerBound
         // One access to the table per call, not per byte: this loop sees every byte of output.
         let table = triggers
+        let tokenBytes = Self.tokenBytes
+        // The next byte of `tokenBytes` at or after `i`. Nothing can be replaced further
+        // than five bytes before it: an IP address has its first `.`, `:` or `-` within
+        // five bytes of its start, and the other tokens start at their trigger.
+        var next = -1
         while i < end {
+            if next < i {
+                next = tokenBytes.firstIndex(in: b, from: i, to: end)
+                guard next < end else { break }
+                let c = b[next]
+                i = max(i, c == ASCII.dot || c == ASCII.colon || c == ASCII.hyphen ? next - 5 : next)
+            }
             let trigger = table.withUnsafeBufferPointer { $0[Int(b[i])] }
             if trigger == .none {
                 i += 1

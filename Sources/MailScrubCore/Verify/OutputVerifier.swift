@@ -69,8 +69,23 @@ public struct OutputVerifier {
     func forEachFinding(_ b: UnsafeRawBufferPointer, _ body: (Range<Int>, Kind) -> Void) {
         // One access to the table per call, not per byte: this pass reads all output.
         let triggers = Self.triggers
+        let tokenBytes = Self.tokenBytes
         var i = 0
+        // The next byte a token needs, at or after `i`: `@`, `<`, or the `.`, `:` or `-`
+        // of an IP address. Before it only letters, digits and other bytes stand, where
+        // the loop below would find nothing: it resumes where the run of letters and
+        // digits before that byte starts (the run an IP address there would begin in).
+        var next = -1
         while i < b.count {
+            if next < i {
+                next = tokenBytes.firstIndex(in: b, from: i, to: b.count)
+                guard next < b.count else { return }
+                var resume = next
+                if b[next] != ASCII.at, b[next] != ASCII.lessThan {
+                    while resume > i, ASCII.isAlnum(b[resume - 1]) { resume -= 1 }
+                }
+                i = resume
+            }
             let c = b[i]
             guard triggers.withUnsafeBufferPointer({ $0[Int(c)] }) else {
                 i += 1
@@ -130,6 +145,9 @@ public struct OutputVerifier {
             i += 1
         }
     }
+
+    /// Bytes every token holds one of, near its start: see `forEachFinding`.
+    private static var tokenBytes: ByteSet { ByteSet(ASCII.at, ASCII.lessThan, ASCII.dot, ASCII.colon, ASCII.hyphen) }
 
     /// Bytes where a token may start: `@`, `<`, hex digits and `:` (IP addresses).
     private static let triggers: [Bool] = (0..<256).map { value in

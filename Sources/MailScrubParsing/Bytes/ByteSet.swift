@@ -1,0 +1,53 @@
+/// Up to six byte values, found in a buffer eight bytes at a time: the scanners that
+/// read every byte of a line use it to jump to the few bytes where a token can be.
+@usableFromInline package struct ByteSet: Sendable {
+    /// Each byte value repeated in all eight lanes of a word (unused slots repeat the
+    /// first value, so every search makes the same six tests).
+    @usableFromInline let m0, m1, m2, m3, m4, m5: UInt64
+
+    /// The set of the bytes given. Inlinable with constant arguments, so a set spelt
+    /// where it is searched folds into six constants: no global to initialize.
+    @inlinable
+    package init(_ b0: UInt8, _ b1: UInt8? = nil, _ b2: UInt8? = nil, _ b3: UInt8? = nil, _ b4: UInt8? = nil, _ b5: UInt8? = nil) {
+        m0 = UInt64(b0) &* ByteSet.ones
+        m1 = UInt64(b1 ?? b0) &* ByteSet.ones
+        m2 = UInt64(b2 ?? b0) &* ByteSet.ones
+        m3 = UInt64(b3 ?? b0) &* ByteSet.ones
+        m4 = UInt64(b4 ?? b0) &* ByteSet.ones
+        m5 = UInt64(b5 ?? b0) &* ByteSet.ones
+    }
+
+    @inlinable static var ones: UInt64 { 0x0101_0101_0101_0101 }
+    @inlinable static var highs: UInt64 { 0x8080_8080_8080_8080 }
+
+    /// The high bit of each zero byte of `x`: exact for the lowest zero byte, which is
+    /// the one a forward search needs (a borrow may also mark a byte above it).
+    @inlinable @inline(__always)
+    static func zeroBytes(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highs }
+
+    @inlinable @inline(__always)
+    package func contains(_ c: UInt8) -> Bool {
+        let x = UInt64(c)
+        return x == m0 & 0xFF || x == m1 & 0xFF || x == m2 & 0xFF || x == m3 & 0xFF || x == m4 & 0xFF || x == m5 & 0xFF
+    }
+
+    /// The first index in `from..<to` holding a byte of the set, or `to`.
+    @inlinable
+    package func firstIndex(in b: UnsafeRawBufferPointer, from: Int, to: Int) -> Int {
+        guard let base = b.baseAddress else { return to }
+        var i = from
+        while i + 8 <= to {
+            // Little-endian order makes the byte at `i` the word's lowest.
+            let w = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            let hits = Self.zeroBytes(w ^ m0) | Self.zeroBytes(w ^ m1) | Self.zeroBytes(w ^ m2)
+                | Self.zeroBytes(w ^ m3) | Self.zeroBytes(w ^ m4) | Self.zeroBytes(w ^ m5)
+            if hits != 0 { return i + hits.trailingZeroBitCount / 8 }
+            i += 8
+        }
+        while i < to {
+            if contains(base.load(fromByteOffset: i, as: UInt8.self)) { return i }
+            i += 1
+        }
+        return to
+    }
+}
