@@ -17,4 +17,21 @@ import Testing
             #expect(ASCII.isAlnum(b) == Self.isAlnum(b), "\(b)")
         }
     }
+
+    /// The word-at-a-time hex check: one byte of every value at every place of runs of
+    /// every length up to 20 (so in whole words, tails, and both).
+    @Test func lowerHexRunsAreExactlyZeroToNineAndAToF() {
+        let isLowerHex = { (b: UInt8) in (0x30...0x39).contains(b) || (0x61...0x66).contains(b) }
+        for length in 1...20 {
+            for place in 0..<length {
+                for value in 0...255 {
+                    var run = Array("0123456789abcdef0123".utf8.prefix(length))
+                    run[place] = UInt8(value)
+                    let found = run.withUnsafeBytes { LowerHex.isRun($0, 0..<length) }
+                    #expect(found == isLowerHex(UInt8(value)), "\(length) \(place) \(value)")
+                }
+            }
+        }
+        #expect(Array("ab".utf8).withUnsafeBytes { LowerHex.isRun($0, 1..<1) })
+    }
 }

@@ -52,16 +52,21 @@ enum GenericScan {
         // One access to the table per call, not per byte: this loop sees every byte of output.
         let table = triggers
         let tokenBytes = Self.tokenBytes
-        // The next byte of `tokenBytes` at or after `i`. Nothing can be replaced further
-        // than five bytes before it: an IP address has its first `.`, `:` or `-` within
-        // five bytes of its start, and the other tokens start at their trigger.
+        // The next byte of `tokenBytes` at or after `i`. The other tokens start at their
+        // trigger; an IP address starting before it has that byte as its first `.`, `:`
+        // or `-`, with only hex digits, at most five, between its start and that byte.
         var next = -1
         while i < end {
             if next < i {
                 next = tokenBytes.firstIndex(in: b, from: i, to: end)
                 guard next < end else { break }
                 let c = b[next]
-                i = max(i, c == ASCII.dot || c == ASCII.colon || c == ASCII.hyphen ? next - 5 : next)
+                var resume = next
+                if c == ASCII.dot || c == ASCII.colon || c == ASCII.hyphen {
+                    let floor = max(i, next - 5)
+                    while resume > floor, ASCII.isHexDigit(b[resume - 1]) { resume -= 1 }
+                }
+                i = resume
             }
             let trigger = table.withUnsafeBufferPointer { $0[Int(b[i])] }
             if trigger == .none {

@@ -31,6 +31,11 @@
         return x == m0 & 0xFF || x == m1 & 0xFF || x == m2 & 0xFF || x == m3 & 0xFF || x == m4 & 0xFF || x == m5 & 0xFF
     }
 
+    /// The high bit of each zero byte of `x`, and of no other: for a word whose lowest
+    /// lanes lie before the search and are masked off afterwards.
+    @inlinable @inline(__always)
+    static func exactZeroBytes(_ x: UInt64) -> UInt64 { ~(((x & ~highs) &+ ~highs) | x | ~highs) }
+
     /// The first index in `from..<to` holding a byte of the set, or `to`.
     @inlinable
     package func firstIndex(in b: UnsafeRawBufferPointer, from: Int, to: Int) -> Int {
@@ -43,6 +48,15 @@
                 | Self.zeroBytes(w ^ m3) | Self.zeroBytes(w ^ m4) | Self.zeroBytes(w ^ m5)
             if hits != 0 { return i + hits.trailingZeroBitCount / 8 }
             i += 8
+        }
+        guard i < to else { return to }
+        if to >= 8 {
+            // The last few bytes: one word ending at `to`, its lanes before `i` ignored.
+            let w = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: to - 8, as: UInt64.self))
+            var hits = Self.exactZeroBytes(w ^ m0) | Self.exactZeroBytes(w ^ m1) | Self.exactZeroBytes(w ^ m2)
+                | Self.exactZeroBytes(w ^ m3) | Self.exactZeroBytes(w ^ m4) | Self.exactZeroBytes(w ^ m5)
+            hits &= ~0 << UInt64((i - (to - 8)) * 8)
+            return hits == 0 ? to : to - 8 + hits.trailingZeroBitCount / 8
         }
         while i < to {
             if contains(base.load(fromByteOffset: i, as: UInt8.self)) { return i }
