@@ -42,6 +42,9 @@ import Testing
         ("2001:db8::1", 0, { ip("2001:db8::1", $0) }),
         ("abcd:ef01::7", 0, { ip("abcd:ef01::7", $0) }),
         ("::ffff:198.51.100.2", 0, { ip("::ffff:198.51.100.2", $0) }),
+        // No `::`: eight groups, or six and an IPv4 tail, the fewest colons an address has.
+        ("1:2:3:4:5:6:7:8", 0, { ip("1:2:3:4:5:6:7:8", $0) }),
+        ("1:2:3:4:5:6:192.0.2.9", 0, { ip("1:2:3:4:5:6:192.0.2.9", $0) }),
         ("203-0-113-7", 0, { ip("203.0.113.7", $0) }),
         ("alice@example.org", 0, { $0.pseudonym(address: "alice@example.org") }),
         ("<bob@example.org>", 1, { "<" + $0.pseudonym(address: "bob@example.org") + ">" }),

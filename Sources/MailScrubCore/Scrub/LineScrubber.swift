@@ -113,6 +113,11 @@ public final class LineScrubber {
         // A service and its user in parentheses, wherever damage left them.
         var from = 0
         while let open = b.firstIndex(of: ASCII.leftParen, from: from, to: b.count) {
+            // Every service name ends in a letter or digit; most parentheses follow a space.
+            guard open > 0, ASCII.isAlnum(b[open - 1]) else {
+                from = open + 1
+                continue
+            }
             for service in Self.dovecotServices where open >= service.utf8CodeUnitCount {
                 if b.matches(service, at: open - service.utf8CodeUnitCount) { return true }
             }

@@ -62,11 +62,27 @@
     /// hex digit, and not followed by a letter or digit. When the longest run fails
     /// (`…::d260:from`), the longest valid prefix ending at a group boundary is taken.
     @inlinable package static func ipv6(_ b: UnsafeRawBufferPointer, at i: Int, end: Int) -> Range<Int>? {
-        // Fast rejection of ordinary words and numbers: an address starts with `::` or
-        // with up to four hex digits and a colon.
+        // Fast rejection of ordinary words, numbers and `key:` labels (`Queue-ID: x`): an
+        // address starts with `::`, or with up to four hex digits, a colon, and a hex
+        // digit or a second colon after it.
         var k = i
         while k < end, k - i < 5, ASCII.isHexDigit(b[k]) { k += 1 }
-        guard k < end, b[k] == ASCII.colon, k > i || (k + 1 < end && b[k + 1] == ASCII.colon) else { return nil }
+        guard k + 1 < end, b[k] == ASCII.colon else { return nil }
+        let afterColon = b[k + 1]
+        guard afterColon == ASCII.colon || (k > i && ASCII.isHexDigit(afterColon)) else { return nil }
+        // Clock times (`19:42:12`) and other short runs: without `::` an address has eight
+        // groups, or six and an IPv4 tail, so at least six colons before any `.`.
+        var colons = 0
+        var doubleColonAhead = false
+        var r = k
+        while r < end, b[r] == ASCII.colon || ASCII.isHexDigit(b[r]) {
+            if b[r] == ASCII.colon {
+                colons += 1
+                if r + 1 < end, b[r + 1] == ASCII.colon { doubleColonAhead = true }
+            }
+            r += 1
+        }
+        guard doubleColonAhead || colons >= 6 else { return nil }
         var j = i
         var groups = 0
         var doubleColon = false
