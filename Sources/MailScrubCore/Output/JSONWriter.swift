@@ -123,10 +123,11 @@ enum JSONWriter {
         if !first { out.append(ASCII.comma) }
         out.append(ASCII.quote)
         out.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
-        out.append(contentsOf: [ASCII.quote, ASCII.colon])
+        out.append(ASCII.quote)
+        out.append(ASCII.colon)
     }
 
-    static func appendNull(to out: inout [UInt8]) { out.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C]) }
+    static func appendNull(to out: inout [UInt8]) { out.append(contentsOf: "null".utf8) }
 
     static func appendBool(_ value: Bool?, to out: inout [UInt8]) {
         guard let value else { return appendNull(to: &out) }

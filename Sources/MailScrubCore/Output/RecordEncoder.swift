@@ -27,83 +27,11 @@ final class RecordEncoder {
             hiddenRecipient = !(recipient.map(isVisible) ?? false) && !(origRecipient.map(isVisible) ?? false)
         }
 
-        let policy = p.policy
-        let dropped = policy.droppedFieldMask
-        var index = 0
-        // The fields' order is `Policy.recordFields`: bit i of `dropped` is field i.
-        func key(_ field: StaticString) -> Bool {
-            defer { index += 1 }
-            if dropped & (1 << index) != 0 { return false }
-            JSONWriter.appendKey(field, to: &out)
-            return true
-        }
-        func plain(_ field: StaticString, _ value: [UInt8]?) {
-            guard key(field) else { return }
-            if let value { JSONWriter.appendPlainString(value, to: &out) } else { JSONWriter.appendNull(to: &out) }
-        }
-        func string(_ field: StaticString, _ value: [UInt8]?) {
-            guard key(field) else { return }
-            if let value { JSONWriter.appendString(value, to: &out) } else { JSONWriter.appendNull(to: &out) }
-        }
-        func pseudonym(_ field: StaticString, _ span: Range<Int>?) {
-            guard key(field) else { return }
-            if let span { writeSpan(span, &out) } else { JSONWriter.appendNull(to: &out) }
-        }
-        func pseudonyms(_ field: StaticString, _ logged: Bool, _ spans: [Range<Int>]) {
-            guard key(field) else { return }
-            guard logged else { return JSONWriter.appendNull(to: &out) }
-            out.append(ASCII.leftBracket)
-            for (k, span) in spans.enumerated() {
-                if k > 0 { out.append(ASCII.comma) }
-                writeSpan(span, &out)
-            }
-            out.append(ASCII.rightBracket)
-        }
-        func address(_ field: StaticString, _ value: [UInt8]?) {
-            guard key(field) else { return }
-            guard let value else { return JSONWriter.appendNull(to: &out) }
-            out.append(ASCII.quote)
-            value.withUnsafeBytes { p.appendAddress($0, 0..<$0.count, to: &out) }
-            out.append(ASCII.quote)
-        }
-        func addresses(_ field: StaticString, _ values: [[UInt8]]?) {
-            guard key(field) else { return }
-            guard let values else { return JSONWriter.appendNull(to: &out) }
-            out.append(ASCII.leftBracket)
-            for (k, value) in values.enumerated() {
-                if k > 0 { out.append(ASCII.comma) }
-                out.append(ASCII.quote)
-                value.withUnsafeBytes { p.appendAddress($0, 0..<$0.count, to: &out) }
-                out.append(ASCII.quote)
-            }
-            out.append(ASCII.rightBracket)
-        }
-        func messageID(_ field: StaticString, _ raw: [UInt8]?) {
-            guard key(field) else { return }
-            guard let raw else { return JSONWriter.appendNull(to: &out) }
-            out.append(ASCII.quote)
-            raw.withUnsafeBytes { p.appendHash(.messageID, of: $0, to: &out) }
-            out.append(ASCII.quote)
-        }
-        func number(_ field: StaticString, _ value: [UInt8]?, size: Bool = false) {
-            guard key(field) else { return }
-            guard let value else { return JSONWriter.appendNull(to: &out) }
-            if size, policy.sizes == .log2, let n = value.withUnsafeBytes({ ASCII.decimal($0, 0..<$0.count) }) {
-                JSONWriter.appendInteger(Coarsening.log2Bucket(n), to: &out)
-            } else {
-                value.withUnsafeBytes { JSONWriter.appendNumber($0, 0..<$0.count, to: &out) }
-            }
-        }
-        func bool(_ field: StaticString, _ value: Bool?) {
-            guard key(field) else { return }
-            JSONWriter.appendBool(value, to: &out)
-        }
-        func time(_ field: StaticString, _ value: LogTime?) {
-            guard key(field) else { return }
-            guard let value else { return JSONWriter.appendNull(to: &out) }
-            out.append(ASCII.quote)
-            Coarsening.time(value, policy.timePrecision).appendRFC3339(to: &out)
-            out.append(ASCII.quote)
+        // A host logged by IP address is hashed like any other IP; the rest is kept.
+        let host = record.host.map { host in
+            let start = rendered.count
+            host.withUnsafeBytes { GenericScan.rewriteVerified($0, 0..<$0.count, with: p, into: &rendered) }
+            return start..<rendered.count
         }
 
         out.append(ASCII.leftBrace)
@@ -111,57 +39,43 @@ final class RecordEncoder {
         JSONWriter.appendPlainString(Self.schema, to: &out)
         JSONWriter.appendKey("key_id", to: &out)
         JSONWriter.appendPlainString(p.keyIDBytes, to: &out)
-        if key("host") {
-            if let host = record.host {
-                // Kept, except that a host logged by IP address is hashed like any other IP.
-                let start = rendered.count
-                host.withUnsafeBytes { GenericScan.rewriteVerified($0, 0..<$0.count, with: p, into: &rendered) }
-                rendered.withUnsafeBytes { JSONWriter.appendString($0, start..<$0.count, to: &out) }
-            } else {
-                JSONWriter.appendNull(to: &out)
-            }
+        var w = RecordFieldWriter(p: p, rendered: rendered)
+        if w.key("host", &out) {
+            if let host { rendered.withUnsafeBytes { JSONWriter.appendString($0, host, to: &out) } } else { JSONWriter.appendNull(to: &out) }
         }
-        plain("queue_id", record.queueID)
-        plain("previous_queue_id", record.previousQueueID)
-        plain("next_queue_id", record.nextQueueID)
-        plain("notification_for", record.notificationFor)
-        messageID("message_id", record.messageID)
-        messageID("resent_message_id", record.resentMessageID)
-        messageID("re_message_id", record.reMessageID)
-        time("first_seen_at", record.firstSeenAt)
-        time("logged_at", record.loggedAt)
-        time("date", record.date)
-        time("sent_at", record.sentAt)
-        time("received_at", record.receivedAt)
-        address("sender", record.sender)
-        pseudonym("recipient", recipient)
-        pseudonym("orig_recipient", origRecipient)
-        addresses("from", record.from)
-        pseudonyms("to", record.to != nil, toSpans)
-        pseudonyms("cc", record.cc != nil, ccSpans)
-        addresses("bcc", record.bcc)
-        bool("hidden_recipient", hiddenRecipient)
-        number("message_size", record.messageSize, size: true)
-        number("nrcpt", record.nrcpt)
-        if key("subject_size") {
-            if let n = record.subjectSize { JSONWriter.appendInteger(n, to: &out) } else { JSONWriter.appendNull(to: &out) }
-        }
-        number("spam_score", record.spamScore)
-        bool("is_list", record.isList)
-        address("list", record.list)
-        bool("is_outgoing", record.isOutgoing)
-        string("status", record.status)
-        string("dsn", record.dsn)
-        string("transport", record.transport)
-        number("delay", record.delay)
-        if key("delays") {
-            if let delays = record.delays {
-                delays.withUnsafeBytes { JSONWriter.appendDelays($0, 0..<$0.count, to: &out) }
-            } else {
-                JSONWriter.appendNull(to: &out)
-            }
-        }
-        string("reject_reason", record.rejectReason)
+        w.plain("queue_id", record.queueID, &out)
+        w.plain("previous_queue_id", record.previousQueueID, &out)
+        w.plain("next_queue_id", record.nextQueueID, &out)
+        w.plain("notification_for", record.notificationFor, &out)
+        w.messageID("message_id", record.messageID, &out)
+        w.messageID("resent_message_id", record.resentMessageID, &out)
+        w.messageID("re_message_id", record.reMessageID, &out)
+        w.time("first_seen_at", record.firstSeenAt, &out)
+        w.time("logged_at", record.loggedAt, &out)
+        w.time("date", record.date, &out)
+        w.time("sent_at", record.sentAt, &out)
+        w.time("received_at", record.receivedAt, &out)
+        w.address("sender", record.sender, &out)
+        w.pseudonym("recipient", recipient, &out)
+        w.pseudonym("orig_recipient", origRecipient, &out)
+        w.addresses("from", record.from, &out)
+        w.pseudonyms("to", record.to != nil, toSpans, &out)
+        w.pseudonyms("cc", record.cc != nil, ccSpans, &out)
+        w.addresses("bcc", record.bcc, &out)
+        w.bool("hidden_recipient", hiddenRecipient, &out)
+        w.number("message_size", record.messageSize, size: true, &out)
+        w.number("nrcpt", record.nrcpt, &out)
+        w.integer("subject_size", record.subjectSize, &out)
+        w.number("spam_score", record.spamScore, &out)
+        w.bool("is_list", record.isList, &out)
+        w.address("list", record.list, &out)
+        w.bool("is_outgoing", record.isOutgoing, &out)
+        w.string("status", record.status, &out)
+        w.string("dsn", record.dsn, &out)
+        w.string("transport", record.transport, &out)
+        w.number("delay", record.delay, &out)
+        w.delays("delays", record.delays, &out)
+        w.string("reject_reason", record.rejectReason, &out)
         out.append(ASCII.rightBrace)
         out.append(ASCII.newline)
     }
@@ -177,11 +91,5 @@ final class RecordEncoder {
     private func isVisible(_ span: Range<Int>) -> Bool {
         let value = rendered[span]
         return toSpans.contains { rendered[$0].elementsEqual(value) } || ccSpans.contains { rendered[$0].elementsEqual(value) }
-    }
-
-    private func writeSpan(_ span: Range<Int>, _ out: inout [UInt8]) {
-        out.append(ASCII.quote)
-        out.append(contentsOf: rendered[span])
-        out.append(ASCII.quote)
     }
 }

@@ -1,0 +1,131 @@
+import MailScrubKeys
+import MailScrubParsing
+
+/// Writes the fields of one delivery record, in `Policy.recordFields` order, as JSON
+/// members: pseudonymizing with the record's key and leaving out, coarsening and
+/// bucketing as its policy says. A struct with the output passed in, so the per-field
+/// calls need no closure context or runtime exclusivity check.
+struct RecordFieldWriter {
+    let p: Pseudonymizer
+    let policy: Policy
+    /// Pseudonyms rendered before writing began, which `pseudonym(_:_:)` spans point into.
+    let rendered: [UInt8]
+    /// Position of the next field in `Policy.recordFields` (bit i of the drop mask is field i).
+    private var index = 0
+
+    init(p: Pseudonymizer, rendered: [UInt8]) {
+        self.p = p
+        self.policy = p.policy
+        self.rendered = rendered
+    }
+
+    /// Writes `field`'s key and returns true, or returns false when the policy drops it.
+    mutating func key(_ field: StaticString, _ out: inout [UInt8]) -> Bool {
+        defer { index += 1 }
+        if policy.droppedFieldMask & (1 << index) != 0 { return false }
+        JSONWriter.appendKey(field, to: &out)
+        return true
+    }
+
+    mutating func plain(_ field: StaticString, _ value: [UInt8]?, _ out: inout [UInt8]) {
+        guard key(field, &out) else { return }
+        if let value { JSONWriter.appendPlainString(value, to: &out) } else { JSONWriter.appendNull(to: &out) }
+    }
+
+    mutating func string(_ field: StaticString, _ value: [UInt8]?, _ out: inout [UInt8]) {
+        guard key(field, &out) else { return }
+        if let value { JSONWriter.appendString(value, to: &out) } else { JSONWriter.appendNull(to: &out) }
+    }
+
+    /// A pseudonym already rendered, at `span` of `rendered`.
+    mutating func pseudonym(_ field: StaticString, _ span: Range<Int>?, _ out: inout [UInt8]) {
+        guard key(field, &out) else { return }
+        if let span { writeSpan(span, &out) } else { JSONWriter.appendNull(to: &out) }
+    }
+
+    /// An array of rendered pseudonyms, or null when the header was not `logged`.
+    mutating func pseudonyms(_ field: StaticString, _ logged: Bool, _ spans: [Range<Int>], _ out: inout [UInt8]) {
+        guard key(field, &out) else { return }
+        guard logged else { return JSONWriter.appendNull(to: &out) }
+        out.append(ASCII.leftBracket)
+        for (k, span) in spans.enumerated() {
+            if k > 0 { out.append(ASCII.comma) }
+            writeSpan(span, &out)
+        }
+        out.append(ASCII.rightBracket)
+    }
+
+    mutating func address(_ field: StaticString, _ value: [UInt8]?, _ out: inout [UInt8]) {
+        guard key(field, &out) else { return }
+        guard let value else { return JSONWriter.appendNull(to: &out) }
+        appendAddress(value, &out)
+    }
+
+    mutating func addresses(_ field: StaticString, _ values: [[UInt8]]?, _ out: inout [UInt8]) {
+        guard key(field, &out) else { return }
+        guard let values else { return JSONWriter.appendNull(to: &out) }
+        out.append(ASCII.leftBracket)
+        for (k, value) in values.enumerated() {
+            if k > 0 { out.append(ASCII.comma) }
+            appendAddress(value, &out)
+        }
+        out.append(ASCII.rightBracket)
+    }
+
+    mutating func messageID(_ field: StaticString, _ raw: [UInt8]?, _ out: inout [UInt8]) {
+        guard key(field, &out) else { return }
+        guard let raw else { return JSONWriter.appendNull(to: &out) }
+        out.append(ASCII.quote)
+        raw.withUnsafeBytes { p.appendHash(.messageID, of: $0, to: &out) }
+        out.append(ASCII.quote)
+    }
+
+    /// A decimal as logged; a message size in the policy's log2 buckets when it asks.
+    mutating func number(_ field: StaticString, _ value: [UInt8]?, size: Bool = false, _ out: inout [UInt8]) {
+        guard key(field, &out) else { return }
+        guard let value else { return JSONWriter.appendNull(to: &out) }
+        if size, policy.sizes == .log2, let n = value.withUnsafeBytes({ ASCII.decimal($0, 0..<$0.count) }) {
+            JSONWriter.appendInteger(Coarsening.log2Bucket(n), to: &out)
+        } else {
+            value.withUnsafeBytes { JSONWriter.appendNumber($0, 0..<$0.count, to: &out) }
+        }
+    }
+
+    mutating func integer(_ field: StaticString, _ value: Int?, _ out: inout [UInt8]) {
+        guard key(field, &out) else { return }
+        if let value { JSONWriter.appendInteger(value, to: &out) } else { JSONWriter.appendNull(to: &out) }
+    }
+
+    mutating func bool(_ field: StaticString, _ value: Bool?, _ out: inout [UInt8]) {
+        guard key(field, &out) else { return }
+        JSONWriter.appendBool(value, to: &out)
+    }
+
+    /// A time at the policy's precision.
+    mutating func time(_ field: StaticString, _ value: LogTime?, _ out: inout [UInt8]) {
+        guard key(field, &out) else { return }
+        guard let value else { return JSONWriter.appendNull(to: &out) }
+        out.append(ASCII.quote)
+        Coarsening.time(value, policy.timePrecision).appendRFC3339(to: &out)
+        out.append(ASCII.quote)
+    }
+
+    /// `delays=a/b/c/d` as an array of numbers.
+    mutating func delays(_ field: StaticString, _ value: [UInt8]?, _ out: inout [UInt8]) {
+        guard key(field, &out) else { return }
+        guard let value else { return JSONWriter.appendNull(to: &out) }
+        value.withUnsafeBytes { JSONWriter.appendDelays($0, 0..<$0.count, to: &out) }
+    }
+
+    private func appendAddress(_ value: [UInt8], _ out: inout [UInt8]) {
+        out.append(ASCII.quote)
+        value.withUnsafeBytes { p.appendAddress($0, 0..<$0.count, to: &out) }
+        out.append(ASCII.quote)
+    }
+
+    private func writeSpan(_ span: Range<Int>, _ out: inout [UInt8]) {
+        out.append(ASCII.quote)
+        rendered.withUnsafeBytes { out.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[span])) }
+        out.append(ASCII.quote)
+    }
+}
