@@ -102,12 +102,14 @@ struct QueueKey: Hashable {
             && a.words.2 == b.words.2 && a.words.3 == b.words.3
     }
 
+    /// Only the words the queue id fills (most fill one or two): equal keys have equal
+    /// lengths, so they still hash alike.
     func hash(into hasher: inout Hasher) {
-        hasher.combine(host)
+        hasher.combine(UInt64(host) << 8 | UInt64(length))
         hasher.combine(words.0)
-        hasher.combine(words.1)
-        hasher.combine(words.2)
-        hasher.combine(words.3)
+        if length > 8 { hasher.combine(words.1) }
+        if length > 16 { hasher.combine(words.2) }
+        if length > 24 { hasher.combine(words.3) }
     }
 }
 

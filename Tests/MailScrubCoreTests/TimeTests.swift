@@ -33,6 +33,24 @@ import Testing
         #expect(Self.stamp(&clock, "Dec 28 10:00:00") == "2025-12-28T10:00:00Z")
     }
 
+    /// A stamp read again is not parsed again; its instant must still follow a new
+    /// anchor or carry, and a year crossing between two reads of one stamp.
+    @Test func repeatedStampsGiveTheirOwnInstant() {
+        var clock = SyslogClock(fixedYear: nil, anchorYear: 2026, anchorMonth: 12, zoneOffset: { _ in 0 })
+        #expect(Self.stamp(&clock, "Dec 28 10:00:00") == "2026-12-28T10:00:00Z")
+        #expect(Self.stamp(&clock, "Dec 28 10:00:00") == "2026-12-28T10:00:00Z")
+        clock.reanchor(year: 2027, month: 1)
+        #expect(Self.stamp(&clock, "Dec 28 10:00:00") == "2026-12-28T10:00:00Z")
+        #expect(Self.stamp(&clock, "Jan  2 10:00:00") == "2027-01-02T10:00:00Z")
+        clock.carry = SyslogClock.Carry()
+        clock.reanchor(year: 2030, month: 12)
+        #expect(Self.stamp(&clock, "Jan  2 10:00:00") == "2030-01-02T10:00:00Z")
+        #expect(Self.stamp(&clock, "Jan  2 10:00:00") == "2030-01-02T10:00:00Z")
+        // Longer than what the cache holds: read each time.
+        #expect(Self.stamp(&clock, "2026-01-08T19:42:12.572958+00:00") == "2026-01-08T19:42:12.572958Z")
+        #expect(Self.stamp(&clock, "2026-01-08T19:42:12.572958+00:00") == "2026-01-08T19:42:12.572958Z")
+    }
+
     @Test func zoneOffsetAppliesToTraditionalStamps() {
         var clock = SyslogClock(fixedYear: 2026, anchorYear: 2026, anchorMonth: 12, zoneOffset: { _ in 3600 })
         #expect(Self.stamp(&clock, "Mar  3 10:00:00") == "2026-03-03T09:00:00Z")

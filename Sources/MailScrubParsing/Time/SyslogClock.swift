@@ -30,6 +30,12 @@ public struct SyslogClock {
     /// The local hour the cached offset belongs to, and the offset.
     private var cachedHour = Int64.min
     private var cachedOffset = 0
+    /// The last stamp read (up to 24 bytes, zero-padded; length -1 for none) and its
+    /// instant. Lines of one second repeat their stamp, and reading the same stamp again
+    /// gives the same instant: a BSD stamp's year only steps on a change of month.
+    private var lastStamp: (UInt64, UInt64, UInt64) = (0, 0, 0)
+    private var lastStampLength = -1
+    private var lastTime: LogTime?
 
     public init(fixedYear: Int?, anchorYear: Int, anchorMonth: Int, zoneOffset: @escaping ZoneOffset) {
         self.fixedYear = fixedYear
@@ -68,6 +74,7 @@ public struct SyslogClock {
             year = newValue.year
             lastMonth = newValue.lastMonth
             firstBSD = nil
+            lastStampLength = -1
         }
     }
 
@@ -85,6 +92,18 @@ public struct SyslogClock {
     /// `T` and a `+hhmm` offset), journalctl `short-full` and `short-unix`.
     public mutating func time(_ b: UnsafeRawBufferPointer, _ range: Range<Int>) -> LogTime? {
         guard !range.isEmpty else { return nil }
+        guard range.count <= 24 else { return read(b, range) }
+        var stamp: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &stamp) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: b[range])) }
+        if range.count == lastStampLength, stamp == lastStamp { return lastTime }
+        let time = read(b, range)
+        lastStamp = stamp
+        lastStampLength = range.count
+        lastTime = time
+        return time
+    }
+
+    private mutating func read(_ b: UnsafeRawBufferPointer, _ range: Range<Int>) -> LogTime? {
         if ASCII.isDigit(b[range.lowerBound]) {
             if range.count > 4, b[range.lowerBound + 4] == ASCII.hyphen { return rfc3339(b, range) }
             return unixTime(b, range)
