@@ -112,7 +112,7 @@ public final class LineScrubber {
         for service in Self.dovecotLogins where b.matches(service, at: i) { return true }
         // A service and its user in parentheses, wherever damage left them.
         var from = 0
-        while let open = b.firstIndex(of: ASCII.leftParen, from: from, to: b.count) {
+        while let open = b.firstIndex(memchr: ASCII.leftParen, from: from, to: b.count) {
             // Every service name ends in a letter or digit; most parentheses follow a space.
             guard open > 0, ASCII.isAlnum(b[open - 1]) else {
                 from = open + 1

@@ -140,6 +140,18 @@ extension UnsafeRawBufferPointer {
         return nil
     }
 
+    /// The first index in `from..<to` holding `byte`, by memchr: for searches across a
+    /// line, where the byte is usually far or absent.
+    package func firstIndex(memchr byte: UInt8, from: Int, to: Int) -> Int? {
+        guard let base = baseAddress, from < to else { return nil }
+        #if canImport(Glibc)
+        let hit = Glibc.memchr(base + from, Int32(byte), to - from)
+        #else
+        let hit = Darwin.memchr(base + from, Int32(byte), to - from)
+        #endif
+        return hit.map { base.distance(to: UnsafeRawPointer($0)) }
+    }
+
     /// Whether the whole buffer holds `byte`, by memchr: for whole-line checks.
     package func contains(byte: UInt8) -> Bool {
         guard let base = baseAddress, count > 0 else { return false }

@@ -36,8 +36,9 @@
     @inlinable @inline(__always)
     static func exactZeroBytes(_ x: UInt64) -> UInt64 { ~(((x & ~highs) &+ ~highs) | x | ~highs) }
 
-    /// The first index in `from..<to` holding a byte of the set, or `to`.
-    @inlinable
+    /// The first index in `from..<to` holding a byte of the set, or `to`. Inlined, so
+    /// that a set spelt at the call folds into constants and repeated values into one test.
+    @inlinable @inline(__always)
     package func firstIndex(in b: UnsafeRawBufferPointer, from: Int, to: Int) -> Int {
         guard let base = b.baseAddress else { return to }
         var i = from

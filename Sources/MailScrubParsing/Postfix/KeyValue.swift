@@ -22,24 +22,19 @@ package enum KeyValue {
 
     /// The next `=` at or after `start` that stands outside `<…>` and `"…"`; nil if none.
     package static func nextEquals(_ b: UnsafeRawBufferPointer, from start: Int, to end: Int) -> Int? {
-        let table = stopTable  // one lazy-global access per call, not per byte
-        return table.withUnsafeBufferPointer { t -> Int? in
-            var i = start
-            while i < end {
-                let c = b[i]
-                if !t[Int(c)] {
-                    i += 1
-                    continue
-                }
-                switch c {
-                case ASCII.equals: return i
-                case ASCII.lessThan: i = closedSpanEnd(b, from: i + 1, to: end) ?? (i + 1)
-                default:
-                    let close = quotedEnd(b, from: i + 1, to: end)
-                    i = close < end ? close + 1 : i + 1
-                }
+        // `=`, and the openers of the spans it skips.
+        let stops = ByteSet(ASCII.equals, ASCII.lessThan, ASCII.quote)
+        var i = start
+        while true {
+            i = stops.firstIndex(in: b, from: i, to: end)
+            guard i < end else { return nil }
+            switch b[i] {
+            case ASCII.equals: return i
+            case ASCII.lessThan: i = closedSpanEnd(b, from: i + 1, to: end) ?? (i + 1)
+            default:
+                let close = quotedEnd(b, from: i + 1, to: end)
+                i = close < end ? close + 1 : i + 1
             }
-            return nil
         }
     }
 
@@ -47,19 +42,20 @@ package enum KeyValue {
     /// there is none. An opener that is never closed (`<22>`-like junk aside, a stray `<`
     /// or `"` in reply text) is then plain text and hides no field after it.
     private static func closedSpanEnd(_ b: UnsafeRawBufferPointer, from start: Int, to end: Int) -> Int? {
+        let stops = ByteSet(ASCII.greaterThan, 0, ASCII.quote)
         var i = start
-        while i < end {
-            let c = b[i]
-            if c == ASCII.greaterThan { return i + 1 }
-            if c == 0 { return nil }
-            if c == ASCII.quote {
+        while true {
+            i = stops.firstIndex(in: b, from: i, to: end)
+            guard i < end else { return nil }
+            switch b[i] {
+            case ASCII.greaterThan: return i + 1
+            case 0: return nil
+            default:
                 let close = quotedEnd(b, from: i + 1, to: end)
                 guard close < end else { return nil }
-                i = close
+                i = close + 1
             }
-            i += 1
         }
-        return nil
     }
 
     /// The closing quote of a quoted string whose body starts at `start` (backslash
@@ -73,12 +69,6 @@ package enum KeyValue {
             i += 1
         }
         return min(i, end)
-    }
-
-    /// Bytes `nextEquals` has to look at: `=`, and the openers of spans it skips.
-    private static let stopTable: [Bool] = (0..<256).map { value in
-        let b = UInt8(value)
-        return b == ASCII.equals || b == ASCII.lessThan || b == ASCII.quote
     }
 
     /// The value starting at `start`: `<…>` up to its closing bracket, else up to the next

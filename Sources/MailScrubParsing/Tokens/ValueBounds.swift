@@ -4,23 +4,24 @@ package enum ValueBounds {
     /// was cut. Quoted strings (`"a>b c"@d`) are skipped whole, wherever they stand;
     /// otherwise the first `>` followed by a field separator or end of line closes it.
     package static func bracketEnd(_ b: UnsafeRawBufferPointer, from start: Int, to end: Int) -> Int {
+        // Only a quote or a `>` can end or change the search: jump from one to the next.
+        let stops = ByteSet(ASCII.quote, ASCII.greaterThan)
         var i = start
-        while i < end {
-            switch b[i] {
-            case ASCII.quote:
-                i = KeyValue.quotedEnd(b, from: i + 1, to: end)
-            case ASCII.greaterThan:
-                if i + 1 == end { return i }
-                switch b[i + 1] {
-                case ASCII.comma, ASCII.space, ASCII.semicolon, ASCII.colon, ASCII.rightParen, ASCII.tab:
-                    return i
-                default: break
-                }
-            default: break
+        while true {
+            i = stops.firstIndex(in: b, from: i, to: end)
+            guard i < end else { return end }
+            if b[i] == ASCII.quote {
+                i = KeyValue.quotedEnd(b, from: i + 1, to: end) + 1
+                continue
             }
-            i += 1
+            if i + 1 == end { return i }
+            switch b[i + 1] {
+            case ASCII.comma, ASCII.space, ASCII.semicolon, ASCII.colon, ASCII.rightParen, ASCII.tab:
+                return i
+            default:
+                i += 1
+            }
         }
-        return end
     }
 
     /// End of an unbracketed value: the next comma, space, tab or semicolon outside a
