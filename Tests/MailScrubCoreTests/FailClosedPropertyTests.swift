@@ -99,7 +99,7 @@ import Testing
     @Test(arguments: [1, 2, 3, 4, 5, 6, 7, 8])
     func noPlantedValueSurvives(seed: UInt64) {
         var g = Generator(state: seed)
-        let scrubber = LineScrubber()
+        var scrubber = LineScrubber()
         let p = TestSupport.pseudonymizer()
         var failures: [String] = []
         for _ in 0..<500 {

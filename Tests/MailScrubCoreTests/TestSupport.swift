@@ -62,7 +62,8 @@ enum TestSupport {
     static func scrubLine(_ line: String, with p: Pseudonymizer = pseudonymizer()) -> String {
         var out: [UInt8] = []
         var bytes = Array(line.utf8)
-        bytes.withUnsafeMutableBytes { LineScrubber().scrub(UnsafeRawBufferPointer($0), with: p, into: &out) }
+        var scrubber = LineScrubber()
+        bytes.withUnsafeMutableBytes { scrubber.scrub(UnsafeRawBufferPointer($0), with: p, into: &out) }
         return String(decoding: out, as: UTF8.self)
     }
 

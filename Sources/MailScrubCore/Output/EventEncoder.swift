@@ -10,17 +10,13 @@ final class EventEncoder {
     private var current: Pseudonymizer?
     // Safe to force unwrap: `encode`, the only entry point, sets it first.
     private var p: Pseudonymizer { current! }
-    private let scrubber: LineScrubber
+    private var scrubber = LineScrubber()
     /// Rendered pseudonyms and scrubbed text before escaping; reused.
     private var scratch: [UInt8] = []
     /// A sender and its list address as decoded; reused.
     private var decoded: [UInt8] = []
     /// Each kind's name as bytes, indexed like `PostfixEvent.Kind.allCases`.
     private let kindNames = PostfixEvent.Kind.allCases.map { Array($0.rawValue.utf8) }
-
-    init(scrubber: LineScrubber) {
-        self.scrubber = scrubber
-    }
 
     func encode(_ b: UnsafeRawBufferPointer, _ e: PostfixEvent, time: LogTime?, with pseudonymizer: Pseudonymizer, into out: inout [UInt8]) {
         current = pseudonymizer

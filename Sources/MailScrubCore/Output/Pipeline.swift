@@ -17,7 +17,7 @@ public final class Pipeline {
 
     public let mode: Mode
     private let keys: KeyRing
-    private let scrubber: LineScrubber
+    private var scrubber = LineScrubber()
     private let correlator: Correlator
     private let recordEncoder = RecordEncoder()
     /// Records the current line completed, before they are written.
@@ -119,9 +119,8 @@ public final class Pipeline {
         start = now
         self.jobs = jobs
         self.blockBytes = blockBytes
-        scrubber = LineScrubber()
         correlator = Correlator(options: correlation)
-        events = EventEncoder(scrubber: scrubber)
+        events = EventEncoder()
         self.clock = clock
         splitter = LineSplitter(maxLineLength: maxLineLength)
     }

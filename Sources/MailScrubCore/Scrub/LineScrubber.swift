@@ -9,8 +9,9 @@
 /// So an unknown line shape loses nothing it should not: it only loses meaning. Last,
 /// `VerifierRepair` replaces anything `mailscrub verify` would still flag.
 ///
-/// Not thread-safe: it reuses buffers between lines; use one per thread.
-public final class LineScrubber {
+/// A struct: it reuses buffers between lines, and its callers keep it in a `var`, so
+/// the per-line work on those buffers needs no runtime exclusivity checks.
+public struct LineScrubber {
     /// Claims of the current line, sorted by start before rewriting.
     private var claims: [Claim] = []
     /// Decoded xtext of the current `sasl_sender=` value.
@@ -22,12 +23,12 @@ public final class LineScrubber {
 
     /// Appends the scrubbed form of `line` (no newline) to `output`, pseudonymized and
     /// treated as the policy of `pseudonymizer` says.
-    public func scrub(_ line: UnsafeRawBufferPointer, with pseudonymizer: Pseudonymizer, into output: inout [UInt8]) {
+    public mutating func scrub(_ line: UnsafeRawBufferPointer, with pseudonymizer: Pseudonymizer, into output: inout [UInt8]) {
         scrub(line, EventParser.parse(line), with: pseudonymizer, into: &output)
     }
 
     /// The same, for a line already parsed into `event`.
-    public func scrub(
+    public mutating func scrub(
         _ line: UnsafeRawBufferPointer, _ event: PostfixEvent, with pseudonymizer: Pseudonymizer,
         into output: inout [UInt8]
     ) {
@@ -137,7 +138,7 @@ public final class LineScrubber {
     /// `lmtp(alice@example.org)<…>:`, `imap(alice)`, `auth: passwd-file(alice,192.0.2.1)`,
     /// or the older `lmtp(12345, alice)`. The user may have no domain, which the generic
     /// scan could not recognise. The first element that is not a number is the user.
-    private func dovecotUsers(_ b: UnsafeRawBufferPointer, from start: Int) {
+    private mutating func dovecotUsers(_ b: UnsafeRawBufferPointer, from start: Int) {
         var i = start
         while let open = b.firstIndex(of: ASCII.leftParen, from: i, to: b.count) {
             // A line cut inside the parentheses: the user runs to its end, or to a NUL run
@@ -161,7 +162,7 @@ public final class LineScrubber {
 
     /// Client, relay and HELO names: `NAME[ADDR]` (not `unknown`) and `helo=<NAME>` / `helo=NAME`,
     /// for policies that hash or drop hostnames. Address literals are left to the IP rule.
-    private func hostnames(_ b: UnsafeRawBufferPointer, from start: Int) {
+    private mutating func hostnames(_ b: UnsafeRawBufferPointer, from start: Int) {
         var i = start
         while let open = b.firstIndex(of: ASCII.leftBracket, from: i, to: b.count) {
             i = open + 1
@@ -182,7 +183,7 @@ public final class LineScrubber {
 
     /// The parenthesised status text of a delivery and the reply text of a reject, for
     /// `status_text: drop`.
-    private func statusText(_ b: UnsafeRawBufferPointer, _ event: PostfixEvent) {
+    private mutating func statusText(_ b: UnsafeRawBufferPointer, _ event: PostfixEvent) {
         switch event.fields {
         case .delivery(let delivery):
             guard let text = delivery.text ?? delivery.nexthop else { return }
@@ -196,7 +197,7 @@ public final class LineScrubber {
     }
 
     /// Sorts claims by start and drops any that overlap an earlier one.
-    private func sortAndTrimClaims() {
+    private mutating func sortAndTrimClaims() {
         guard claims.count > 1 else { return }
         // Insertion sort: a line has a handful of claims, mostly in order already.
         for i in 1..<claims.count {
@@ -221,7 +222,7 @@ public final class LineScrubber {
         claims.removeSubrange(kept...)
     }
 
-    private func rewrite(_ b: UnsafeRawBufferPointer, _ claim: Claim, with pseudonymizer: Pseudonymizer, into output: inout [UInt8]) {
+    private mutating func rewrite(_ b: UnsafeRawBufferPointer, _ claim: Claim, with pseudonymizer: Pseudonymizer, into output: inout [UInt8]) {
         switch claim.kind {
         case .address:
             pseudonymizer.appendAddress(b, claim.range, to: &output)

@@ -37,7 +37,7 @@
 
     /// Four decimal octets (0–255) joined by `separator`, not followed by a digit or by
     /// `separator` and a digit.
-    @inlinable static func quad(_ b: UnsafeRawBufferPointer, at i: Int, end: Int, separator: UInt8) -> Range<Int>? {
+    @inlinable @inline(__always) static func quad(_ b: UnsafeRawBufferPointer, at i: Int, end: Int, separator: UInt8) -> Range<Int>? {
         var j = i
         for octet in 0..<4 {
             if octet > 0 {
