@@ -91,6 +91,17 @@ public struct OutputVerifier {
                 i += 1
                 continue
             }
+            // Inside a word no address can start: the IP scanners reject a start after a
+            // digit or a dot, and an IPv6 one after a letter. Skipping those positions here
+            // keeps this pass cheap over runs of pseudonym hex; it finds the same tokens.
+            // (Tested before the run below, so that a run is read once, from its start.)
+            if i > 0, c != ASCII.at, c != ASCII.lessThan, c != ASCII.colon {
+                let before = b[i - 1]
+                if ASCII.isDigit(before) || before == ASCII.dot || (ASCII.isAlpha(before) && !ASCII.isDigit(c)) {
+                    i += 1
+                    continue
+                }
+            }
             // A run of letters and digits holds an IP address only if a `.`, `:` or `-`
             // follows it: otherwise (a pseudonym, a word) the whole run is passed over.
             if ASCII.isAlnum(c) {
@@ -98,16 +109,6 @@ public struct OutputVerifier {
                 while runEnd < b.count, ASCII.isAlnum(b[runEnd]) { runEnd += 1 }
                 if runEnd == b.count || !(b[runEnd] == ASCII.dot || b[runEnd] == ASCII.colon || b[runEnd] == ASCII.hyphen) {
                     i = runEnd
-                    continue
-                }
-            }
-            // Inside a word no address can start: the IP scanners reject a start after a
-            // digit or a dot, and an IPv6 one after a letter. Skipping those positions here
-            // keeps this pass cheap over runs of pseudonym hex; it finds the same tokens.
-            if i > 0, c != ASCII.at, c != ASCII.lessThan, c != ASCII.colon {
-                let before = b[i - 1]
-                if ASCII.isDigit(before) || before == ASCII.dot || (ASCII.isAlpha(before) && !ASCII.isDigit(c)) {
-                    i += 1
                     continue
                 }
             }
@@ -128,8 +129,9 @@ public struct OutputVerifier {
                 i = max(stop, i + 1)
                 continue
             }
-            if c == ASCII.lessThan, let close = b.firstIndex(of: ASCII.greaterThan, from: i + 1, to: b.count),
-               close > i + 1, GenericScan.followsKey(b, before: i, lowerLimit: 0, keys: GenericScan.messageIDKeys),
+            // The key first: most `<…>` in output are addresses after `from=` or `to=`.
+            if c == ASCII.lessThan, GenericScan.followsKey(b, before: i, lowerLimit: 0, keys: GenericScan.messageIDKeys),
+               let close = b.firstIndex(of: ASCII.greaterThan, from: i + 1, to: b.count), close > i + 1,
                !isPseudonym(b, i + 1..<close) {
                 body(i..<close + 1, .messageID)
                 i = close + 1
