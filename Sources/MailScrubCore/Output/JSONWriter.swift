@@ -16,11 +16,9 @@ enum JSONWriter {
         var run = range.lowerBound
         var i = range.lowerBound
         while i < range.upperBound {
+            i = firstNotPlain(b, from: i, to: range.upperBound)
+            guard i < range.upperBound else { break }
             let c = b[i]
-            if plain[Int(c)] {
-                i += 1
-                continue
-            }
             if c >= 0x80, let length = UTF8Sequence.length(b, at: i, end: range.upperBound) {
                 i += length
                 continue
@@ -58,6 +56,26 @@ enum JSONWriter {
         }
         out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[run..<i]))
         out.append(ASCII.quote)
+    }
+
+    /// The first index in `from..<to` whose byte is not `plain` (or `to`), eight bytes at
+    /// a time: a flagged lane is a control byte, DEL, `"`, `\` or a byte of 0x80 and up.
+    /// Only lanes above a truly flagged one can be flagged falsely (by a carry or a
+    /// borrow), so the lowest flagged lane is exact.
+    private static func firstNotPlain(_ b: UnsafeRawBufferPointer, from: Int, to: Int) -> Int {
+        guard let base = b.baseAddress else { return to }
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        var i = from
+        while i + 8 <= to {
+            let w = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            let quote = w ^ (UInt64(ASCII.quote) &* ones), backslash = w ^ (UInt64(ASCII.backslash) &* ones)
+            let control = w &- 0x20 &* ones
+            let flagged = (w | (w &+ ones) | (control & ~w) | ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)) & highs
+            if flagged != 0 { return i + flagged.trailingZeroBitCount / 8 }
+            i += 8
+        }
+        while i < to, plain[Int(b[i])] { i += 1 }
+        return i
     }
 
     /// Appends a string, escaping what needs it.
@@ -120,11 +138,21 @@ enum JSONWriter {
     }
 
     static func appendKey(_ key: StaticString, first: Bool = false, to out: inout [UInt8]) {
-        if !first { out.append(ASCII.comma) }
-        out.append(ASCII.quote)
-        out.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
-        out.append(ASCII.quote)
-        out.append(ASCII.colon)
+        // `,"key":` composed on the stack and appended once: one capacity check, not five.
+        let n = key.utf8CodeUnitCount
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: n + 4) { text in
+            var k = 0
+            if !first {
+                text[0] = ASCII.comma
+                k = 1
+            }
+            text[k] = ASCII.quote
+            // Safe to force unwrap: the allocation holds at least four bytes.
+            (text.baseAddress! + k + 1).update(from: key.utf8Start, count: n)
+            text[k + 1 + n] = ASCII.quote
+            text[k + 2 + n] = ASCII.colon
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: text[0..<k + 3 + n]))
+        }
     }
 
     static func appendNull(to out: inout [UInt8]) { out.append(contentsOf: "null".utf8) }

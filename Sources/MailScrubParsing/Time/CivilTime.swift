@@ -84,25 +84,35 @@ public struct LogTime: Comparable, Sendable {
         let days = Int(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
         let secondOfDay = Int(seconds - Int64(days) * 86_400)
         let (y, m, d) = CivilTime.date(days: days)
-        func digits(_ value: Int, _ width: Int) {
-            var divisor = 1
-            for _ in 1..<width { divisor *= 10 }
-            var v = value
-            while divisor > 0 {
-                out.append(UInt8(0x30 + (v / divisor) % 10))
-                v %= divisor
-                divisor /= 10
+        // Composed on the stack and appended once: one capacity check, not twenty-seven.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 27) { text in
+            var n = 0
+            func digits(_ value: Int, _ width: Int) {
+                var divisor = 1
+                for _ in 1..<width { divisor *= 10 }
+                var v = value
+                while divisor > 0 {
+                    text[n] = UInt8(0x30 + (v / divisor) % 10)
+                    n += 1
+                    v %= divisor
+                    divisor /= 10
+                }
             }
+            func byte(_ c: UInt8) {
+                text[n] = c
+                n += 1
+            }
+            digits(y, 4); byte(ASCII.hyphen); digits(m, 2); byte(ASCII.hyphen); digits(d, 2)
+            byte(0x54)  // T
+            digits(secondOfDay / 3600, 2); byte(ASCII.colon)
+            digits(secondOfDay / 60 % 60, 2); byte(ASCII.colon)
+            digits(secondOfDay % 60, 2)
+            if hasFraction {
+                byte(ASCII.dot)
+                digits(Int(microseconds), 6)
+            }
+            byte(0x5A)  // Z
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: text[0..<n]))
         }
-        digits(y, 4); out.append(ASCII.hyphen); digits(m, 2); out.append(ASCII.hyphen); digits(d, 2)
-        out.append(0x54)  // T
-        digits(secondOfDay / 3600, 2); out.append(ASCII.colon)
-        digits(secondOfDay / 60 % 60, 2); out.append(ASCII.colon)
-        digits(secondOfDay % 60, 2)
-        if hasFraction {
-            out.append(ASCII.dot)
-            digits(Int(microseconds), 6)
-        }
-        out.append(0x5A)  // Z
     }
 }
