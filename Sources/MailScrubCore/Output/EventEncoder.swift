@@ -5,7 +5,10 @@
 /// decoded senders, `delays` as numbers, lowercased status) and is left out where the
 /// policy drops that record field. A line no parser recognised becomes
 /// `{…,"event":"unrecognized","text":…}` holding the fail-closed `lines` form of the line.
-final class EventEncoder {
+///
+/// A struct its pipeline keeps in a `var`: its reused buffers are then used without
+/// runtime exclusivity checks (as class properties they cost about six per event).
+struct EventEncoder {
     /// The pseudonymizer of the line being encoded (lines may fall in different epochs).
     private var current: Pseudonymizer?
     // Safe to force unwrap: `encode`, the only entry point, sets it first.
@@ -18,7 +21,7 @@ final class EventEncoder {
     /// Each kind's name as bytes, indexed like `PostfixEvent.Kind.allCases`.
     private let kindNames = PostfixEvent.Kind.allCases.map { Array($0.rawValue.utf8) }
 
-    func encode(_ b: UnsafeRawBufferPointer, _ e: PostfixEvent, time: LogTime?, with pseudonymizer: Pseudonymizer, into out: inout [UInt8]) {
+    mutating func encode(_ b: UnsafeRawBufferPointer, _ e: PostfixEvent, time: LogTime?, with pseudonymizer: Pseudonymizer, into out: inout [UInt8]) {
         current = pseudonymizer
         out.append(0x7B)
         JSONWriter.appendKey("schema", first: true, to: &out)
@@ -132,7 +135,7 @@ final class EventEncoder {
     static let schema = Array("mailscrub.event/1".utf8)
 
     /// A message-id as records hold it: the pseudonym of what is inside `<…>`, no brackets.
-    private func messageID(_ field: StaticString, _ b: UnsafeRawBufferPointer, _ raw: Range<Int>, _ out: inout [UInt8]) {
+    private mutating func messageID(_ field: StaticString, _ b: UnsafeRawBufferPointer, _ raw: Range<Int>, _ out: inout [UInt8]) {
         guard wants(field) else { return }
         JSONWriter.appendKey(field, to: &out)
         guard let id = HeaderValue.bareMessageID(b, raw) else { return JSONWriter.appendNull(to: &out) }
@@ -160,7 +163,7 @@ final class EventEncoder {
     }
 
     /// A status word, lowercased as records hold it.
-    private func status(_ b: UnsafeRawBufferPointer, _ range: Range<Int>?, _ out: inout [UInt8]) {
+    private mutating func status(_ b: UnsafeRawBufferPointer, _ range: Range<Int>?, _ out: inout [UInt8]) {
         guard wants("status") else { return }
         JSONWriter.appendKey("status", to: &out)
         guard let range else { return JSONWriter.appendNull(to: &out) }
@@ -171,7 +174,7 @@ final class EventEncoder {
 
     /// The envelope sender decoded as records decode it (list schemes, SRS, BATV, and
     /// Postfix VERP against the line's own recipient), and the list it names.
-    private func sender(_ b: UnsafeRawBufferPointer, _ range: Range<Int>?, recipient: Range<Int>?, _ out: inout [UInt8]) {
+    private mutating func sender(_ b: UnsafeRawBufferPointer, _ range: Range<Int>?, recipient: Range<Int>?, _ out: inout [UInt8]) {
         guard let range else {
             address("sender", b, nil, &out)
             return address("list", b, nil, &out)
@@ -186,7 +189,7 @@ final class EventEncoder {
     }
 
     /// A status or reply text: scrubbed, or null when the policy drops status texts.
-    private func text(_ b: UnsafeRawBufferPointer, _ range: Range<Int>?, _ out: inout [UInt8]) {
+    private mutating func text(_ b: UnsafeRawBufferPointer, _ range: Range<Int>?, _ out: inout [UInt8]) {
         if p.policy.statusText == .drop {
             JSONWriter.appendKey("text", to: &out)
             JSONWriter.appendNull(to: &out)
@@ -197,7 +200,7 @@ final class EventEncoder {
 
     /// `NAME[ADDR]:PORT` (a relay): the name as the policy says for hostnames, the rest
     /// through the fail-closed scan.
-    private func hostAndAddress(_ key: StaticString, _ b: UnsafeRawBufferPointer, _ range: Range<Int>?, _ out: inout [UInt8]) {
+    private mutating func hostAndAddress(_ key: StaticString, _ b: UnsafeRawBufferPointer, _ range: Range<Int>?, _ out: inout [UInt8]) {
         guard let range, p.policy.hostnames != .keep,
               let open = b.firstIndex(of: ASCII.leftBracket, from: range.lowerBound, to: range.upperBound) else {
             return optionalScrubbed(key, b, range, &out)
@@ -209,11 +212,11 @@ final class EventEncoder {
         JSONWriter.appendString(scratch, to: &out)
     }
 
-    private func optionalScrubbed(_ key: StaticString, _ b: UnsafeRawBufferPointer, _ range: Range<Int>?, _ out: inout [UInt8]) {
+    private mutating func optionalScrubbed(_ key: StaticString, _ b: UnsafeRawBufferPointer, _ range: Range<Int>?, _ out: inout [UInt8]) {
         if let range { scrubbed(key, b, range, &out) } else { raw(key, b, nil, &out) }
     }
 
-    private func address(_ key: StaticString, _ b: UnsafeRawBufferPointer, _ range: Range<Int>?, _ out: inout [UInt8]) {
+    private mutating func address(_ key: StaticString, _ b: UnsafeRawBufferPointer, _ range: Range<Int>?, _ out: inout [UInt8]) {
         guard wants(key) else { return }
         JSONWriter.appendKey(key, to: &out)
         guard let range else { return JSONWriter.appendNull(to: &out) }
@@ -222,7 +225,7 @@ final class EventEncoder {
         JSONWriter.appendString(scratch, to: &out)
     }
 
-    private func client(_ b: UnsafeRawBufferPointer, _ client: PostfixEvent.Client, _ out: inout [UInt8]) {
+    private mutating func client(_ b: UnsafeRawBufferPointer, _ client: PostfixEvent.Client, _ out: inout [UInt8]) {
         JSONWriter.appendKey("client_name", to: &out)
         if let name = client.name, p.policy.hostnames != .drop {
             scratch.removeAll(keepingCapacity: true)
@@ -250,7 +253,7 @@ final class EventEncoder {
     }
 
     /// Free text of a span through the fail-closed generic scan.
-    private func scrubbed(_ key: StaticString, _ b: UnsafeRawBufferPointer, _ range: Range<Int>, _ out: inout [UInt8]) {
+    private mutating func scrubbed(_ key: StaticString, _ b: UnsafeRawBufferPointer, _ range: Range<Int>, _ out: inout [UInt8]) {
         JSONWriter.appendKey(key, to: &out)
         scratch.removeAll(keepingCapacity: true)
         GenericScan.rewriteVerified(b, range, with: p, into: &scratch)
@@ -259,7 +262,7 @@ final class EventEncoder {
 
     /// An unrecognized line through the whole line scrubber (structural rules too), with
     /// the parse it already had.
-    private func scrubbedLine(_ key: StaticString, _ b: UnsafeRawBufferPointer, _ e: PostfixEvent, _ out: inout [UInt8]) {
+    private mutating func scrubbedLine(_ key: StaticString, _ b: UnsafeRawBufferPointer, _ e: PostfixEvent, _ out: inout [UInt8]) {
         JSONWriter.appendKey(key, to: &out)
         scratch.removeAll(keepingCapacity: true)
         scrubber.scrub(b, e, with: p, into: &scratch)

@@ -22,7 +22,7 @@ public final class Pipeline {
     private let recordEncoder = RecordEncoder()
     /// Records the current line completed, before they are written.
     private var completed: [DeliveryRecord] = []
-    private let events: EventEncoder
+    private var events = EventEncoder()
     private var clock: SyslogClock
     private var splitter: LineSplitter
     private var output: [UInt8] = []
@@ -120,7 +120,6 @@ public final class Pipeline {
         self.jobs = jobs
         self.blockBytes = blockBytes
         correlator = Correlator(options: correlation)
-        events = EventEncoder()
         self.clock = clock
         splitter = LineSplitter(maxLineLength: maxLineLength)
     }
