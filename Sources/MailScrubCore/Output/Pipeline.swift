@@ -376,6 +376,10 @@ public final class Pipeline {
     }
 
     private func see(_ time: LogTime) {
+        Self.see(time, latest: &latest, blockLatest: &blockLatest)
+    }
+
+    private static func see(_ time: LogTime, latest: inout LogTime, blockLatest: inout LogTime?) {
         if time > latest { latest = time }
         if blockLatest.map({ time > $0 }) ?? true { blockLatest = time }
     }
@@ -536,6 +540,13 @@ public final class Pipeline {
     /// year of a traditional stamp is known. Returns the records the block completed.
     func correlate(_ block: ParsedBlock, anchor: (year: Int, month: Int)?) -> [DeliveryRecord] {
         if let anchor { clock.reanchor(year: anchor.year, month: anchor.month) }
+        // The state each line updates, in locals while the block is read: as properties
+        // of this class, every line would pay runtime exclusivity checks for them.
+        var clock = self.clock
+        var latest = self.latest
+        var blockLatest = self.blockLatest
+        var completed: [DeliveryRecord] = []
+        swap(&completed, &self.completed)
         completed.removeAll(keepingCapacity: true)
         block.storage.withUnsafeBytes { storage in
             // By index: an event is large, and iterating by value would copy each one.
@@ -546,11 +557,15 @@ public final class Pipeline {
                     let b = UnsafeRawBufferPointer(rebasing: storage[start..<end])
                     start = end
                     let time = lines[i].event.header.timestamp.flatMap { clock.time(b, $0) }
-                    if let time { see(time) }
+                    if let time { Self.see(time, latest: &latest, blockLatest: &blockLatest) }
                     correlator.process(b, lines[i].event, time: time ?? latest, into: &completed)
                 }
             }
         }
+        self.clock = clock
+        self.latest = latest
+        self.blockLatest = blockLatest
+        self.completed = completed
         return completed
     }
 
