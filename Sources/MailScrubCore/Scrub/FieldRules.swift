@@ -21,8 +21,23 @@ enum FieldRules {
         var start = equals
         while start > lowerLimit, ASCII.isKeyByte(b[start - 1]) { start -= 1 }
         guard start < equals else { return nil }
-        for (name, kind) in keys where b.matchesWhole(name, start..<equals) { return kind }
+        // Only the keys with this first letter: most fields (`size=`, `relay=`, `dsn=`)
+        // are ruled out by one lookup.
+        var candidates = keysByFirstByte[Int(ASCII.lower(b[start]))]
+        while candidates != 0 {
+            let k = candidates.trailingZeroBitCount
+            candidates &= candidates - 1
+            if b.matchesWhole(keys[k].0, start..<equals) { return keys[k].1 }
+        }
         return nil
+    }
+
+    /// Bit k is set in entry c when `keys[k]` starts with the byte c (keys are lowercase).
+    private static let keysByFirstByte: [UInt32] = (0..<256).map { c in
+        precondition(keys.count <= 32, "one bit per key")
+        var mask: UInt32 = 0
+        for (k, (name, _)) in keys.enumerated() where name.utf8Start[0] == UInt8(c) { mask |= 1 << k }
+        return mask
     }
 
     /// Appends claims for the fields in `range` of the line. (cleanup's own
