@@ -47,12 +47,7 @@ struct RecordFieldWriter {
     mutating func pseudonyms(_ field: StaticString, _ logged: Bool, _ spans: [Range<Int>], _ out: inout [UInt8]) {
         guard key(field, &out) else { return }
         guard logged else { return JSONWriter.appendNull(to: &out) }
-        out.append(ASCII.leftBracket)
-        for (k, span) in spans.enumerated() {
-            if k > 0 { out.append(ASCII.comma) }
-            writeSpan(span, &out)
-        }
-        out.append(ASCII.rightBracket)
+        appendArray(spans, &out) { span, out in writeSpan(span, &out) }
     }
 
     mutating func address(_ field: StaticString, _ value: [UInt8]?, _ out: inout [UInt8]) {
@@ -64,12 +59,7 @@ struct RecordFieldWriter {
     mutating func addresses(_ field: StaticString, _ values: [[UInt8]]?, _ out: inout [UInt8]) {
         guard key(field, &out) else { return }
         guard let values else { return JSONWriter.appendNull(to: &out) }
-        out.append(ASCII.leftBracket)
-        for (k, value) in values.enumerated() {
-            if k > 0 { out.append(ASCII.comma) }
-            appendAddress(value, &out)
-        }
-        out.append(ASCII.rightBracket)
+        appendArray(values, &out) { value, out in appendAddress(value, &out) }
     }
 
     mutating func messageID(_ field: StaticString, _ raw: [UInt8]?, _ out: inout [UInt8]) {
@@ -115,6 +105,16 @@ struct RecordFieldWriter {
         guard key(field, &out) else { return }
         guard let value else { return JSONWriter.appendNull(to: &out) }
         value.withUnsafeBytes { JSONWriter.appendDelays($0, 0..<$0.count, to: &out) }
+    }
+
+    /// `[a,b,…]`, each item written by `write`.
+    private func appendArray<Item>(_ items: [Item], _ out: inout [UInt8], _ write: (Item, inout [UInt8]) -> Void) {
+        out.append(ASCII.leftBracket)
+        for (k, item) in items.enumerated() {
+            if k > 0 { out.append(ASCII.comma) }
+            write(item, &out)
+        }
+        out.append(ASCII.rightBracket)
     }
 
     private func appendAddress(_ value: [UInt8], _ out: inout [UInt8]) {
