@@ -54,17 +54,23 @@ enum GenericScan {
         let tokenBytes = Self.tokenBytes
         // The next byte of `tokenBytes` at or after `i`. The other tokens start at their
         // trigger; an IP address starting before it has that byte as its first `.`, `:`
-        // or `-`, with only hex digits, at most five, between its start and that byte.
+        // or `-`: up to three digits before a `.` or `-` (IPv4, dotted or dashed), up to
+        // five hex digits before a `:` (IPv6).
         var next = -1
         while i < end {
             if next < i {
                 next = tokenBytes.firstIndex(in: b, from: i, to: end)
                 guard next < end else { break }
-                let c = b[next]
                 var resume = next
-                if c == ASCII.dot || c == ASCII.colon || c == ASCII.hyphen {
+                switch b[next] {
+                case ASCII.dot, ASCII.hyphen:
+                    let floor = max(i, next - 3)
+                    while resume > floor, ASCII.isDigit(b[resume - 1]) { resume -= 1 }
+                case ASCII.colon:
                     let floor = max(i, next - 5)
                     while resume > floor, ASCII.isHexDigit(b[resume - 1]) { resume -= 1 }
+                default:
+                    break
                 }
                 i = resume
             }
