@@ -9,7 +9,7 @@ import Testing
         (from..<to).first { set.contains(b[$0]) } ?? to
     }
 
-    @Test func firstIndexAgreesWithByteByByteSearch() {
+    @Test func searchesAgreeWithByteByByteSearch() {
         var rng = SystemRandomNumberGenerator()
         let set: [UInt8] = [ASCII.at, ASCII.lessThan, ASCII.dot, ASCII.colon, ASCII.hyphen, 0x80]
         let byteSet = ByteSet(set[0], set[1], set[2], set[3], set[4], set[5])
@@ -25,6 +25,8 @@ import Testing
             let to = Int.random(in: from...length, using: &rng)
             let found = b.withUnsafeBytes { byteSet.firstIndex(in: $0, from: from, to: to) }
             #expect(found == Self.naive(set, b, from: from, to: to), "\(b) \(from)..<\(to)")
+            let last = b.withUnsafeBytes { byteSet.lastIndex(in: $0, from: from, to: to) }
+            #expect(last == (from..<to).last { set.contains(b[$0]) }, "last \(b) \(from)..<\(to)")
         }
     }
 

@@ -28,10 +28,10 @@ enum EmbeddedHeaderRule {
     private static func lastHeader(
         _ b: UnsafeRawBufferPointer, from start: Int, before limit: Int
     ) -> (nameStart: Int, value: Range<Int>, kind: HeaderKind)? {
-        var colon = min(limit, b.count) - 1
-        while colon > start {
-            defer { colon -= 1 }
-            guard b[colon] == ASCII.colon, colon + 1 < b.count, b[colon + 1] == ASCII.space else { continue }
+        var searchEnd = min(limit, b.count)
+        while let colon = ByteSet(ASCII.colon).lastIndex(in: b, from: start + 1, to: searchEnd) {
+            searchEnd = colon
+            guard colon + 1 < b.count, b[colon + 1] == ASCII.space else { continue }
             var nameStart = colon
             while nameStart > start, ASCII.isAlpha(b[nameStart - 1]) || b[nameStart - 1] == ASCII.hyphen { nameStart -= 1 }
             // Spaces and junk bytes (NUL, invalid UTF-8) may stand before the name.

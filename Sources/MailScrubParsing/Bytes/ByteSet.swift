@@ -65,4 +65,24 @@
         }
         return to
     }
+
+    /// The last index in `from..<to` holding a byte of the set, or nil: eight bytes at a
+    /// time from the end, with the exact test, since the highest flagged lane is wanted.
+    @inlinable @inline(__always)
+    package func lastIndex(in b: UnsafeRawBufferPointer, from: Int, to: Int) -> Int? {
+        guard let base = b.baseAddress else { return nil }
+        var end = to
+        while end - 8 >= from {
+            let w = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: end - 8, as: UInt64.self))
+            let hits = Self.exactZeroBytes(w ^ m0) | Self.exactZeroBytes(w ^ m1) | Self.exactZeroBytes(w ^ m2)
+                | Self.exactZeroBytes(w ^ m3) | Self.exactZeroBytes(w ^ m4) | Self.exactZeroBytes(w ^ m5)
+            if hits != 0 { return end - 8 + (63 - hits.leadingZeroBitCount) / 8 }
+            end -= 8
+        }
+        while end > from {
+            end -= 1
+            if contains(base.load(fromByteOffset: end, as: UInt8.self)) { return end }
+        }
+        return nil
+    }
 }

@@ -161,7 +161,7 @@ package enum HeaderCheckLine {
     /// than every space of the line.
     static func anchor(_ b: UnsafeRawBufferPointer, from start: Int) -> Int? {
         var j = b.count
-        while let semicolon = b.lastIndex(of: ASCII.semicolon, from: start, to: j) {
+        while let semicolon = ByteSet(ASCII.semicolon).lastIndex(in: b, from: start, to: j) {
             j = semicolon
             var originStart = semicolon
             while originStart > start, b[originStart - 1] != ASCII.space, b[originStart - 1] != ASCII.semicolon {
