@@ -54,25 +54,13 @@ enum GenericScan {
         let tokenBytes = Self.tokenBytes
         // The next byte of `tokenBytes` at or after `i`. The other tokens start at their
         // trigger; an IP address starting before it has that byte as its first `.`, `:`
-        // or `-`: up to three digits before a `.` or `-` (IPv4, dotted or dashed), up to
-        // five hex digits before a `:` (IPv6).
+        // or `-`, and starts no earlier than `IPScanner.earliestStart`.
         var next = -1
         while i < end {
             if next < i {
                 next = tokenBytes.firstIndex(in: b, from: i, to: end)
                 guard next < end else { break }
-                var resume = next
-                switch b[next] {
-                case ASCII.dot, ASCII.hyphen:
-                    let floor = max(i, next - 3)
-                    while resume > floor, ASCII.isDigit(b[resume - 1]) { resume -= 1 }
-                case ASCII.colon:
-                    let floor = max(i, next - 5)
-                    while resume > floor, ASCII.isHexDigit(b[resume - 1]) { resume -= 1 }
-                default:
-                    break
-                }
-                i = resume
+                i = IPScanner.earliestStart(b, before: next, notBefore: i)
             }
             let trigger = table.withUnsafeBufferPointer { $0[Int(b[i])] }
             if trigger == .none {

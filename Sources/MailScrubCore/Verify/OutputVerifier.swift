@@ -73,25 +73,13 @@ public struct OutputVerifier {
         var i = 0
         // The next byte a token needs, at or after `i`: `@`, `<`, or the first `.`, `:`
         // or `-` of an IP address. Before it the loop below would find nothing, except an
-        // address starting just before it: up to three digits before a `.` or `-` (IPv4,
-        // dotted or dashed), up to five hex digits before a `:` (IPv6). It resumes there.
+        // address starting just before it (`IPScanner.earliestStart`): it resumes there.
         var next = -1
         while i < b.count {
             if next < i {
                 next = tokenBytes.firstIndex(in: b, from: i, to: b.count)
                 guard next < b.count else { return }
-                var resume = next
-                switch b[next] {
-                case ASCII.dot, ASCII.hyphen:
-                    let floor = max(i, next - 3)
-                    while resume > floor, ASCII.isDigit(b[resume - 1]) { resume -= 1 }
-                case ASCII.colon:
-                    let floor = max(i, next - 5)
-                    while resume > floor, ASCII.isHexDigit(b[resume - 1]) { resume -= 1 }
-                default:
-                    break
-                }
-                i = resume
+                i = IPScanner.earliestStart(b, before: next, notBefore: i)
             }
             let c = b[i]
             guard triggers.withUnsafeBufferPointer({ $0[Int(c)] }) else {

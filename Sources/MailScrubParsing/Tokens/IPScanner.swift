@@ -18,6 +18,25 @@
         return v6Allowed ? ipv6(b, at: i, end: end) : nil
     }
 
+    /// Where an address whose first separator is the byte at `separator` can start, at
+    /// the earliest (not before `floor`): up to three digits before a `.` or `-` (IPv4,
+    /// dotted or dashed), up to five hex digits before a `:` (IPv6); `separator` itself
+    /// for any other byte. Scanners that jump ahead to separators resume here.
+    @inlinable package static func earliestStart(_ b: UnsafeRawBufferPointer, before separator: Int, notBefore floor: Int) -> Int {
+        var start = separator
+        switch b[separator] {
+        case ASCII.dot, ASCII.hyphen:
+            let limit = max(floor, separator - 3)
+            while start > limit, ASCII.isDigit(b[start - 1]) { start -= 1 }
+        case ASCII.colon:
+            let limit = max(floor, separator - 5)
+            while start > limit, ASCII.isHexDigit(b[start - 1]) { start -= 1 }
+        default:
+            break
+        }
+        return start
+    }
+
     /// Four decimal octets joined by `-`, as reverse-DNS names spell out a client address
     /// (`203-0-113-7.dyn.example.net`, `c-198-51-100-23.hsd1…`, `ip-192-0-2-10.ec2…`),
     /// not part of a longer run of numbers and dashes.
