@@ -64,13 +64,14 @@ enum JSONWriter {
     /// borrow), so the lowest flagged lane is exact.
     private static func firstNotPlain(_ b: UnsafeRawBufferPointer, from: Int, to: Int) -> Int {
         guard let base = b.baseAddress else { return to }
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let ones = ByteSet.ones
         var i = from
         while i + 8 <= to {
             let w = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-            let quote = w ^ (UInt64(ASCII.quote) &* ones), backslash = w ^ (UInt64(ASCII.backslash) &* ones)
-            let control = w &- 0x20 &* ones
-            let flagged = (w | (w &+ ones) | (control & ~w) | ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)) & highs
+            let quotes = ByteSet.zeroBytes(w ^ (UInt64(ASCII.quote) &* ones))
+            let backslashes = ByteSet.zeroBytes(w ^ (UInt64(ASCII.backslash) &* ones))
+            let controls = (w &- 0x20 &* ones) & ~w
+            let flagged = ((w | (w &+ ones) | controls) & ByteSet.highs) | quotes | backslashes
             if flagged != 0 { return i + flagged.trailingZeroBitCount / 8 }
             i += 8
         }

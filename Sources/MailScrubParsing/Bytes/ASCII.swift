@@ -144,18 +144,12 @@ extension UnsafeRawBufferPointer {
     /// line, where the byte is usually far or absent.
     package func firstIndex(memchr byte: UInt8, from: Int, to: Int) -> Int? {
         guard let base = baseAddress, from < to else { return nil }
-        #if canImport(Glibc)
-        let hit = Glibc.memchr(base + from, Int32(byte), to - from)
-        #else
-        let hit = Darwin.memchr(base + from, Int32(byte), to - from)
-        #endif
-        return hit.map { base.distance(to: UnsafeRawPointer($0)) }
+        return memchr(base + from, Int32(byte), to - from).map { base.distance(to: UnsafeRawPointer($0)) }
     }
 
     /// Whether the whole buffer holds `byte`, by memchr: for whole-line checks.
     package func contains(byte: UInt8) -> Bool {
-        guard let base = baseAddress, count > 0 else { return false }
-        return memchr(base, Int32(byte), count) != nil
+        firstIndex(memchr: byte, from: 0, to: count) != nil
     }
 
     /// Whether the whole buffer holds `literal`: memchr finds each candidate first byte.

@@ -17,13 +17,15 @@
         m5 = UInt64(b5 ?? b0) &* ByteSet.ones
     }
 
-    @inlinable static var ones: UInt64 { 0x0101_0101_0101_0101 }
-    @inlinable static var highs: UInt64 { 0x8080_8080_8080_8080 }
+    /// 0x01 and 0x80 in every lane: the constants of the word-at-a-time tests here and in
+    /// `LowerHex` and the JSON writer.
+    @inlinable package static var ones: UInt64 { 0x0101_0101_0101_0101 }
+    @inlinable package static var highs: UInt64 { 0x8080_8080_8080_8080 }
 
     /// The high bit of each zero byte of `x`: exact for the lowest zero byte, which is
     /// the one a forward search needs (a borrow may also mark a byte above it).
     @inlinable @inline(__always)
-    static func zeroBytes(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highs }
+    package static func zeroBytes(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highs }
 
     @inlinable @inline(__always)
     package func contains(_ c: UInt8) -> Bool {

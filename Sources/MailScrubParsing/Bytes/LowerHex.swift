@@ -1,16 +1,13 @@
 /// Runs of lowercase hex digits (`0-9a-f`), the alphabet of every pseudonym, checked
 /// eight bytes at a time: the verifier tests each pseudonym it reads.
 @usableFromInline package enum LowerHex {
-    @inlinable static var ones: UInt64 { 0x0101_0101_0101_0101 }
-    @inlinable static var highs: UInt64 { 0x8080_8080_8080_8080 }
-
     /// The high bit of each byte of `w` in `low...high`, for a word of bytes below 0x80
     /// (so no lane carries into the next) and `low` ≥ 1.
     @inlinable @inline(__always)
     static func inRange(_ w: UInt64, _ low: UInt8, _ high: UInt8) -> UInt64 {
-        let atLeastLow = w &+ UInt64(0x80 - low) &* ones
-        let aboveHigh = w &+ UInt64(0x7F - high) &* ones
-        return atLeastLow & ~aboveHigh & highs
+        let atLeastLow = w &+ UInt64(0x80 - low) &* ByteSet.ones
+        let aboveHigh = w &+ UInt64(0x7F - high) &* ByteSet.ones
+        return atLeastLow & ~aboveHigh & ByteSet.highs
     }
 
     /// Whether every byte of `r` is a lowercase hex digit (true for an empty range).
@@ -20,7 +17,7 @@
         var i = r.lowerBound
         while i + 8 <= r.upperBound {
             let w = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-            guard w & highs == 0, inRange(w, 0x30, 0x39) | inRange(w, 0x61, 0x66) == highs else { return false }
+            guard w & ByteSet.highs == 0, inRange(w, 0x30, 0x39) | inRange(w, 0x61, 0x66) == ByteSet.highs else { return false }
             i += 8
         }
         while i < r.upperBound {
