@@ -7,7 +7,7 @@ import Testing
     static func feed(_ correlator: Correlator, _ lines: [String], clock: inout SyslogClock) -> [UInt8] {
         var out: [UInt8] = []
         var records: [DeliveryRecord] = []
-        let encoder = RecordEncoder()
+        var encoder = RecordEncoder()
         let p = TestSupport.pseudonymizer()
         for line in lines {
             let bytes = Array(line.utf8)
