@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MailScrubCore
+@testable import MailScrubCorrelation
 @testable import MailScrubKeys
 @testable import MailScrubParsing
 
@@ -25,9 +26,9 @@ import Testing
     /// A pipeline for both runs of a comparison: `jobs` threads, blocks of `blockBytes`.
     static func pipeline(
         _ mode: Pipeline.Mode, keys: KeyRing, clock: SyslogClock = TestSupport.clock(), now: LogTime = LogTime(seconds: 0),
-        jobs: Int = 1, blockBytes: Int = 1 << 20
+        correlation: Correlator.Options = Correlator.Options(), jobs: Int = 1, blockBytes: Int = 1 << 20
     ) -> Pipeline {
-        Pipeline(mode: mode, keys: keys, clock: clock, now: now, jobs: jobs, blockBytes: blockBytes)
+        Pipeline(mode: mode, keys: keys, clock: clock, now: now, correlation: correlation, jobs: jobs, blockBytes: blockBytes)
     }
 
     /// Output as text, so a failure shows lines, not bytes.
@@ -53,6 +54,28 @@ import Testing
                 #expect(Self.text(output) == Self.text(expected), "\(name) \(mode) jobs=\(jobs) block=\(blockBytes) chunk=\(chunkSize)")
                 #expect(Self.counts(many) == Self.counts(one), "\(name) \(mode) jobs=\(jobs)")
             }
+        }
+    }
+
+    /// `local_domains`, `max_age` and `max_open_messages` hold on every thread: the
+    /// correlating one gets them too.
+    @Test func correlationSettingsReachEveryThread() throws {
+        var log = try Self.input("records/direction-local-domains.log")
+        // Messages left open, for the cap to evict.
+        for k in 0..<1500 {
+            log += Array("Jan  2 10:00:00 mx postfix/smtpd[9]: \(String(0xA0000 + k, radix: 16, uppercase: true)): client=a[192.0.2.1]\n".utf8)
+        }
+        let settings = Correlator.Options(localDomains: ["example.org"], maxAge: 3600, maxOpenMessages: 1000)
+        let one = Self.pipeline(.records, keys: SingleKey(TestSupport.pseudonymizer()), correlation: settings)
+        let expected = try TestSupport.run(one, log)
+        let defaults = Self.pipeline(.records, keys: SingleKey(TestSupport.pseudonymizer()))
+        #expect(Self.text(try TestSupport.run(defaults, log)) != Self.text(expected), "the settings change the records")
+        #expect(one.evictedMessages > 0)
+        for (jobs, blockBytes) in [(2, 300), (3, 4096)] {
+            let many = Self.pipeline(.records, keys: SingleKey(TestSupport.pseudonymizer()), correlation: settings,
+                                     jobs: jobs, blockBytes: blockBytes)
+            #expect(Self.text(try TestSupport.run(many, log, chunkSize: 777)) == Self.text(expected), "jobs=\(jobs)")
+            #expect(Self.counts(many) == Self.counts(one), "jobs=\(jobs)")
         }
     }
 

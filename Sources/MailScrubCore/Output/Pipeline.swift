@@ -82,6 +82,7 @@ public final class Pipeline {
     private let keys: KeyRing
     private let start: LogTime
     private let clock: SyslogClock
+    private let correlation: Correlator.Options
     /// Threads for `jobs` > 1, made at the first line.
     private let jobs: Int
     private let blockBytes: Int
@@ -100,6 +101,7 @@ public final class Pipeline {
         self.keys = keys
         start = now
         self.clock = clock
+        self.correlation = correlation
         self.jobs = jobs
         self.blockBytes = blockBytes
         core = LineProcessor(mode: mode, keys: keys, clock: clock, now: now, correlation: correlation)
@@ -167,7 +169,7 @@ public final class Pipeline {
                 // line counts are never added.
                 let pipelines = (0...jobs).map { k in
                     let worker = Pipeline(mode: mode, keys: k == 0 ? keys : keys.replica(), clock: clock, now: start,
-                                          maxLineLength: splitter.maxLineLength)
+                                          correlation: correlation, maxLineLength: splitter.maxLineLength)
                     worker.inputFormat = inputFormat
                     worker.countsDamagedLines = countsDamagedLines
                     return worker
