@@ -25,12 +25,12 @@ public final class Correlator {
 
     private let options: Options
     private let localDomains: [[UInt8]]
-    /// Words compared and written per record, made once (not per line, not lazy globals).
-    private let smtp = Array("smtp".utf8), deferred = Array("deferred".utf8)
-    private let expired = Array("expired".utf8), rejected = Array("rejected".utf8)
     private var states: [QueueKey: MessageState] = [:]
+    /// States of ended messages, kept for new ones (a few: about as many end as start).
+    private var spare: [MessageState] = []
     private var hosts = HostTable()
-    private var words = WordCache()
+    /// The decoded sender and list of the record being made.
+    private var decoded: [UInt8] = []
     private var latest = LogTime(seconds: 0)
     private var linesSinceSweep = 0
     /// Open messages, least recently seen first from `orderStart`, each with the touch
@@ -54,7 +54,7 @@ public final class Correlator {
 
     /// Takes one parsed line; appends the records it completes to `out`, raw, each to be
     /// written with the key of its `loggedAt`.
-    package func process(_ b: UnsafeRawBufferPointer, _ event: PostfixEvent, time: LogTime?, into out: inout [DeliveryRecord]) {
+    package func process(_ b: UnsafeRawBufferPointer, _ event: PostfixEvent, time: LogTime?, into out: inout RecordBatch) {
         let now = time ?? latest
         if now > latest { latest = now }
         linesSinceSweep += 1
@@ -70,43 +70,45 @@ public final class Correlator {
         case .client(let submission):
             let state = start(key, now)
             state.entry = submission.saslUsername != nil ? .authenticated : .smtp
-            if let orig = submission.origQueueID { state.previousQueueID = bytes(b, orig) }
+            if let orig = submission.origQueueID { state.values.set(.previousQueueID, b, orig) }
         case .pickup(let pickup):
             let state = start(key, now)
             state.entry = .pickup
-            if let sender = pickup.sender { state.sender = bytes(b, sender) }
+            if let sender = pickup.sender { state.values.set(.sender, b, sender) }
         case .messageID(let raw):
             let state = self.state(key, now)
-            if state.messageID == nil { state.messageID = HeaderValue.bareMessageID(b, raw).map { bytes(b, $0) } }
+            if !state.values.has(.messageID), let id = HeaderValue.bareMessageID(b, raw) { state.values.set(.messageID, b, id) }
         case .resentMessageID(let raw):
             let state = self.state(key, now)
-            if state.resentMessageID == nil { state.resentMessageID = HeaderValue.bareMessageID(b, raw).map { bytes(b, $0) } }
+            if !state.values.has(.resentMessageID), let id = HeaderValue.bareMessageID(b, raw) {
+                state.values.set(.resentMessageID, b, id)
+            }
         case .header(let header):
             self.header(b, header, state(key, now))
         case .queued(let queued):
             let state = self.state(key, now)
-            state.sender = bytes(b, queued.sender)
-            state.messageSize = bytes(b, queued.size)
-            state.nrcpt = queued.nrcpt.map { bytes(b, $0) }
+            state.values.set(.sender, b, queued.sender)
+            state.values.set(.messageSize, b, queued.size)
+            if let nrcpt = queued.nrcpt { state.values.set(.nrcpt, b, nrcpt) } else { state.values.remove(.nrcpt) }
         case .delivery(let delivery):
             let state = self.state(key, now)
             emitDelivery(b, event, delivery, state, key, now, into: &out)
         case .expired(let expiry):
             // Expiry ends the message as `removed` does (which usually follows).
             emitExpired(b, event, expiry, self.state(key, now), key, now, into: &out)
-            states[key] = nil
+            end(key)
         case .removed:
-            states[key] = nil
+            end(key)
         case .notification(let notification):
             let message = self.state(QueueKey(host: host, b, notification.newQueueID), now)
-            message.notificationFor = bytes(b, queueID)
+            message.values.set(.notificationFor, b, queueID)
         case .reject(let reject):
             emitReject(b, event, reject, state: states[key], key: key, now: now, into: &out)
         case .contentFilter(let verdict):
             let state = self.state(key, now)
-            if let score = verdict.spamScore, ASCII.isJSONNumber(b, score) { state.spamScore = bytes(b, score) }
+            if let score = verdict.spamScore, ASCII.isJSONNumber(b, score) { state.values.set(.spamScore, b, score) }
             if let next = verdict.nextQueueID {
-                self.state(QueueKey(host: host, b, next), now).previousQueueID = bytes(b, queueID)
+                self.state(QueueKey(host: host, b, next), now).values.set(.previousQueueID, b, queueID)
             }
         case .connect, .disconnect, .unrecognized:
             break
@@ -116,8 +118,14 @@ public final class Correlator {
     /// The state of a message that starts at this line (`client=`, pickup).
     private func start(_ key: QueueKey, _ now: LogTime) -> MessageState {
         // A message already queued under this (reused) id without `removed` ends here.
-        if states[key]?.messageSize != nil { states[key] = nil }
+        if states[key]?.values.has(.messageSize) == true { end(key) }
         return state(key, now)
+    }
+
+    /// Forgets a message, keeping its state for a later one.
+    private func end(_ key: QueueKey) {
+        guard let state = states.removeValue(forKey: key) else { return }
+        if spare.count < 1024 { spare.append(state) }
     }
 
     // MARK: State
@@ -127,7 +135,13 @@ public final class Correlator {
             touch(key, existing, now)
             return existing
         }
-        let state = MessageState(time: now)
+        let state: MessageState
+        if let reused = spare.popLast() {
+            reused.reset(time: now)
+            state = reused
+        } else {
+            state = MessageState(time: now)
+        }
         states[key] = state
         touch(key, state, now)
         if states.count > options.maxOpenMessages { evictOldest() }
@@ -173,7 +187,7 @@ public final class Correlator {
     /// Forgets the least recently seen message (the cap is reached).
     private func evictOldest() {
         guard let (key, _) = oldest() else { return }
-        states[key] = nil
+        end(key)
         orderStart += 1
         evicted += 1
     }
@@ -184,7 +198,7 @@ public final class Correlator {
         linesSinceSweep = 0
         let cutoff = latest.seconds - options.maxAge
         while let (key, state) = oldest(), state.lastSeen.seconds < cutoff {
-            states[key] = nil
+            end(key)
             orderStart += 1
             evicted += 1
         }
@@ -199,10 +213,10 @@ public final class Correlator {
         let value = header.value
         func named(_ literal: StaticString) -> Bool { b.matchesWhole(literal, name) }
         if named("from") || named("to") || named("cc") || named("bcc") {
-            var list: [[UInt8]] = []
-            HeaderValue.forEachAddress(b, value) { list.append(bytes(b, $0)) }
-            if named("from") { state.from = list } else if named("to") { state.to = list }
-            else if named("cc") { state.cc = list } else { state.bcc = list }
+            let field: RawValues.Field = named("from") ? .from : named("to") ? .to : named("cc") ? .cc : .bcc
+            state.values.startList(field)
+            HeaderValue.forEachAddress(b, value) { state.values.appendItem(b, $0) }
+            state.values.endList()
         } else if named("subject") {
             state.subjectSize = HeaderValue.characterCount(b, value)
         } else if named("date") {
@@ -210,35 +224,35 @@ public final class Correlator {
         } else if named("in-reply-to") {
             HeaderValue.forEachMessageID(b, value) { id, complete in
                 let id = b.trimmingSpaces(id)
-                if complete, !id.isEmpty, state.inReplyTo == nil { state.inReplyTo = bytes(b, id) }
+                if complete, !id.isEmpty, !state.values.has(.inReplyTo) { state.values.set(.inReplyTo, b, id) }
             }
         } else if named("references") {
             HeaderValue.forEachMessageID(b, value) { id, complete in
                 let id = b.trimmingSpaces(id)
-                if complete, !id.isEmpty { state.lastReference = bytes(b, id) }
+                if complete, !id.isEmpty { state.values.set(.lastReference, b, id) }
             }
         } else if named("message-id") {
-            if state.messageID == nil { state.messageID = HeaderValue.bareMessageID(b, value).map { bytes(b, $0) } }
+            if !state.values.has(.messageID), let id = HeaderValue.bareMessageID(b, value) { state.values.set(.messageID, b, id) }
         } else if named("list-id") {
             state.listHeader = true
         } else if named("list-post") {
             state.listHeader = true
             HeaderValue.forEachMessageID(b, value) { inside, complete in
-                guard complete, state.listPost == nil, b.matchesIgnoringCase("mailto:", at: inside.lowerBound) else { return }
+                guard complete, !state.values.has(.listPost), b.matchesIgnoringCase("mailto:", at: inside.lowerBound) else { return }
                 let end = b.firstIndex(of: ASCII.question, from: inside.lowerBound, to: inside.upperBound) ?? inside.upperBound
-                state.listPost = bytes(b, inside.lowerBound + 7..<end)
+                state.values.set(.listPost, b, inside.lowerBound + 7..<end)
             }
         } else if named("precedence") {
             let word = b.trimmingSpaces(value)
             if b.matchesWhole("list", word) || b.matchesWhole("bulk", word) { state.listHeader = true }
         } else if named("x-spam-score") {
             let score = b.trimmingSpaces(value)
-            if ASCII.isJSONNumber(b, score) { state.spamScore = bytes(b, score) }
+            if ASCII.isJSONNumber(b, score) { state.values.set(.spamScore, b, score) }
         } else if named("x-spam-status") {
             if let at = Delivery.lastIndex(of: "score=", in: b, from: value.lowerBound, to: value.upperBound) {
                 var end = at + 6
                 while end < value.upperBound, b[end] == ASCII.hyphen || b[end] == ASCII.dot || ASCII.isDigit(b[end]) { end += 1 }
-                if ASCII.isJSONNumber(b, at + 6..<end) { state.spamScore = bytes(b, at + 6..<end) }
+                if ASCII.isJSONNumber(b, at + 6..<end) { state.values.set(.spamScore, b, at + 6..<end) }
             }
         }
     }
@@ -247,64 +261,72 @@ public final class Correlator {
 
     private func emitDelivery(
         _ b: UnsafeRawBufferPointer, _ event: PostfixEvent, _ delivery: PostfixEvent.Delivery, _ state: MessageState,
-        _ key: QueueKey, _ now: LogTime, into out: inout [DeliveryRecord]
+        _ key: QueueKey, _ now: LogTime, into out: inout RecordBatch
     ) {
-        let recipient = bytes(b, delivery.recipient)
-        let origRecipient = delivery.origRecipient.map { bytes(b, $0) }
-        var record = baseRecord(b, event, state: state, key: key, now: now)
-        let status = words.word(b, delivery.status, lowercased: true)
-        record.status = status
-        record.dsn = delivery.dsn.map { words.word(b, $0) }
-        record.transport = event.header.daemon(in: b).map { words.word(b, $0) }
-        record.delay = delivery.delay.map { words.word(b, $0) }
-        record.delays = delivery.delays.map { words.word(b, $0) }
+        var record = baseRecord(b, event, state: state, key: key, now: now, into: &out)
+        record.status = out.store(b, delivery.status, lowercased: true)
+        record.dsn = delivery.dsn.map { out.store(b, $0) }
+        let transport = event.header.daemon(in: b)
+        record.transport = transport.map { out.store(b, $0) }
+        record.delay = delivery.delay.map { out.store(b, $0) }
+        record.delays = delivery.delays.map { out.store(b, $0) }
         let relayIsLoopback = delivery.relay.map { isLoopbackRelay(b, $0) } ?? false
         if let next = delivery.nextQueueID, relayIsLoopback {
-            record.nextQueueID = bytes(b, next)
+            record.nextQueueID = out.store(b, next)
             let hop = self.state(QueueKey(host: key.host, b, next), now)
-            if hop.previousQueueID == nil { hop.previousQueueID = key.queueIDBytes }
+            if !hop.values.has(.previousQueueID) {
+                withUnsafeBytes(of: key.words) { hop.values.set(.previousQueueID, $0, 0..<Int(key.length)) }
+            }
         }
         let remoteRelay = delivery.relay.map { !relayIsLoopback && !b.matchesWhole("none", $0) } ?? false
-        fill(&record, state: state, recipient: recipient, origRecipient: origRecipient,
-             deliveredBySMTP: record.transport == smtp && remoteRelay)
+        let smtp = transport.map { b.matchesWhole("smtp", $0) } ?? false
+        fill(&record, state: state, recipient: (b, delivery.recipient), origRecipient: delivery.origRecipient.map { (b, $0) },
+             deliveredBySMTP: smtp && remoteRelay, into: &out)
         // Keep track of recipients waiting for a retry, for records at expiry.
-        state.deferred.removeAll { $0 == recipient }
-        if status == deferred { state.deferred.append(recipient) }
+        let deferred = delivery.status.count == 8 && b.matchesIgnoringCase("deferred", at: delivery.status.lowerBound)
+        state.values.replaceItem(in: .deferred, b, delivery.recipient, append: deferred)
         emit(record, into: &out)
     }
 
     private func emitExpired(
         _ b: UnsafeRawBufferPointer, _ event: PostfixEvent, _ expiry: PostfixEvent.Expired, _ state: MessageState,
-        _ key: QueueKey, _ now: LogTime, into out: inout [DeliveryRecord]
+        _ key: QueueKey, _ now: LogTime, into out: inout RecordBatch
     ) {
-        if state.sender == nil { state.sender = bytes(b, expiry.sender) }
-        let recipients: [[UInt8]?] = state.deferred.isEmpty ? [nil] : state.deferred
-        for recipient in recipients {
-            var record = baseRecord(b, event, state: state, key: key, now: now)
-            record.status = expired
-            fill(&record, state: state, recipient: recipient, origRecipient: nil, deliveredBySMTP: false)
+        if !state.values.has(.sender) { state.values.set(.sender, b, expiry.sender) }
+        func record(for recipient: (UnsafeRawBufferPointer, Range<Int>)?) {
+            var record = baseRecord(b, event, state: state, key: key, now: now, into: &out)
+            record.status = out.store("expired")
+            fill(&record, state: state, recipient: recipient, origRecipient: nil, deliveredBySMTP: false, into: &out)
             emit(record, into: &out)
         }
-        state.deferred.removeAll()
+        var any = false
+        state.values.bytes.withUnsafeBytes { raw in
+            state.values.forEachItem(.deferred) { recipient in
+                any = true
+                record(for: (raw, recipient))
+            }
+        }
+        if !any { record(for: nil) }
+        state.values.remove(.deferred)
     }
 
     private func emitReject(
         _ b: UnsafeRawBufferPointer, _ event: PostfixEvent, _ reject: PostfixEvent.Reject, state: MessageState?,
-        key: QueueKey?, now: LogTime, into out: inout [DeliveryRecord]
+        key: QueueKey?, now: LogTime, into out: inout RecordBatch
     ) {
-        var record = baseRecord(b, event, state: state, key: key, now: now)
-        record.status = rejected
-        record.dsn = dsn(b, in: reject.text)
-        record.rejectReason = Array(RejectReason.classify(b, reject.text).utf8)
-        let recipient = reject.recipient.map { bytes(b, $0) }
-        if let sender = reject.sender, state?.sender == nil {
+        var record = baseRecord(b, event, state: state, key: key, now: now, into: &out)
+        record.status = out.store("rejected")
+        record.dsn = dsn(b, in: reject.text).map { out.store(b, $0) }
+        record.rejectReason = out.store(RejectReason.classify(b, reject.text))
+        if let sender = reject.sender, state?.values.has(.sender) != true {
             // The reject line carries the envelope sender itself (not decoded).
-            record.sender = bytes(b, sender)
+            record.sender = out.store(b, sender)
         }
         if let state {
-            fill(&record, state: state, recipient: recipient, origRecipient: nil, deliveredBySMTP: false)
-        } else if let recipient {
-            record.recipient = recipient
+            fill(&record, state: state, recipient: reject.recipient.map { (b, $0) }, origRecipient: nil, deliveredBySMTP: false,
+                 into: &out)
+        } else if let recipient = reject.recipient {
+            record.recipient = out.store(b, recipient)
             record.receivedAt = now
         }
         emit(record, into: &out)
@@ -312,46 +334,59 @@ public final class Correlator {
 
     /// The fields every record takes from the line and the state.
     private func baseRecord(
-        _ b: UnsafeRawBufferPointer, _ event: PostfixEvent, state: MessageState?, key: QueueKey?, now: LogTime
+        _ b: UnsafeRawBufferPointer, _ event: PostfixEvent, state: MessageState?, key: QueueKey?, now: LogTime,
+        into out: inout RecordBatch
     ) -> DeliveryRecord {
-        var record = DeliveryRecord(loggedAt: now, status: [])
-        record.host = event.header.host.map { words.word(b, $0) }
-        record.queueID = key?.queueIDBytes
+        var record = DeliveryRecord(loggedAt: now, status: 0..<0)
+        record.host = event.header.host.map { out.store(b, $0) }
+        record.queueID = key.map { out.store(queueID: $0) }
         record.firstSeenAt = state?.firstSeen ?? now
         return record
     }
 
-    /// Fills the message-level fields from `state` and the recipient-level ones.
+    /// Fills the message-level fields from `state` and the recipient-level ones (each
+    /// recipient given with the bytes it is a range of).
     private func fill(
-        _ record: inout DeliveryRecord, state: MessageState, recipient: [UInt8]?, origRecipient: [UInt8]?,
-        deliveredBySMTP: Bool
+        _ record: inout DeliveryRecord, state: MessageState,
+        recipient: (UnsafeRawBufferPointer, Range<Int>)?, origRecipient: (UnsafeRawBufferPointer, Range<Int>)?,
+        deliveredBySMTP: Bool, into out: inout RecordBatch
     ) {
-        record.previousQueueID = state.previousQueueID
-        record.notificationFor = state.notificationFor
-        record.messageID = state.messageID
-        record.resentMessageID = state.resentMessageID
-        record.reMessageID = state.inReplyTo ?? state.lastReference
+        let values = state.values
+        record.previousQueueID = out.store(values, .previousQueueID)
+        record.notificationFor = out.store(values, .notificationFor)
+        record.messageID = out.store(values, .messageID)
+        record.resentMessageID = out.store(values, .resentMessageID)
+        record.reMessageID = out.store(values, .inReplyTo) ?? out.store(values, .lastReference)
         record.date = state.date
-        record.from = state.from
-        record.to = state.to
-        record.cc = state.cc
-        record.bcc = state.bcc
-        record.messageSize = state.messageSize
-        record.nrcpt = state.nrcpt
+        record.from = out.storeList(values, .from)
+        record.to = out.storeList(values, .to)
+        record.cc = out.storeList(values, .cc)
+        record.bcc = out.storeList(values, .bcc)
+        record.messageSize = out.store(values, .messageSize)
+        record.nrcpt = out.store(values, .nrcpt)
         record.subjectSize = state.subjectSize
-        record.spamScore = state.spamScore
-        record.recipient = recipient
-        record.origRecipient = origRecipient
-        if let sender = state.sender, record.sender == nil {
-            let decoded = SenderDecoder.decode(sender, recipients: [recipient, origRecipient].compactMap { $0 })
-            record.sender = decoded.sender
-            record.list = decoded.list
+        record.spamScore = out.store(values, .spamScore)
+        record.recipient = recipient.map { out.store($0.0, $0.1) }
+        record.origRecipient = origRecipient.map { out.store($0.0, $0.1) }
+        if let sender = values.value(.sender), record.sender == nil {
+            // The recipients given, first to second.
+            let first = recipient.map { UnsafeRawBufferPointer(rebasing: $0.0[$0.1]) }
+            let second = origRecipient.map { UnsafeRawBufferPointer(rebasing: $0.0[$0.1]) }
+            let spans = values.bytes.withUnsafeBytes { v in
+                SenderDecoder.decode(
+                    UnsafeRawBufferPointer(rebasing: v[sender]), recipients: first != nil ? (first, second) : (second, nil),
+                    into: &decoded)
+            }
+            decoded.withUnsafeBytes { d in
+                record.sender = out.store(d, spans.sender)
+                record.list = spans.list.map { out.store(d, $0) }
+            }
         }
-        record.list = record.list ?? state.listPost
+        record.list = record.list ?? out.store(values, .listPost)
         record.isList = record.list != nil || state.listHeader
         let submitted = state.entry == .authenticated || state.entry == .pickup
         if submitted, let recipient {
-            record.isOutgoing = localDomains.isEmpty ? deliveredBySMTP : !isLocal(recipient)
+            record.isOutgoing = localDomains.isEmpty ? deliveredBySMTP : !isLocal(recipient.0, recipient.1)
         }
         if record.isOutgoing {
             record.sentAt = state.firstSeen
@@ -362,19 +397,16 @@ public final class Correlator {
         }
     }
 
-    private func emit(_ record: DeliveryRecord, into out: inout [DeliveryRecord]) {
+    private func emit(_ record: DeliveryRecord, into out: inout RecordBatch) {
         out.append(record)
-        recordsByStatus[String(decoding: record.status, as: UTF8.self), default: 0] += 1
+        let status = out.bytes.withUnsafeBytes { String(decoding: UnsafeRawBufferPointer(rebasing: $0[record.status]), as: UTF8.self) }
+        recordsByStatus[status, default: 0] += 1
     }
 
     // MARK: Helpers
 
-    private func bytes(_ b: UnsafeRawBufferPointer, _ range: Range<Int>) -> [UInt8] {
-        Array(UnsafeRawBufferPointer(rebasing: b[range]))
-    }
-
     /// The first `x.y.z` enhanced status code in a reply text.
-    private func dsn(_ b: UnsafeRawBufferPointer, in range: Range<Int>) -> [UInt8]? {
+    private func dsn(_ b: UnsafeRawBufferPointer, in range: Range<Int>) -> Range<Int>? {
         var i = range.lowerBound
         while i + 5 <= range.upperBound {
             if (b[i] == 0x32 || b[i] == 0x34 || b[i] == 0x35), b[i + 1] == ASCII.dot, i == range.lowerBound || b[i - 1] == ASCII.space {
@@ -384,7 +416,7 @@ public final class Correlator {
                     if b[j] == ASCII.dot { dots += 1 }
                     j += 1
                 }
-                if dots == 2, ASCII.isDigit(b[j - 1]) { return words.word(b, i..<j) }
+                if dots == 2, ASCII.isDigit(b[j - 1]) { return i..<j }
             }
             i += 1
         }
@@ -397,10 +429,13 @@ public final class Correlator {
         return b.matches("127.", at: open + 1) || b.matches("::1]", at: open + 1)
     }
 
-    private func isLocal(_ recipient: [UInt8]) -> Bool {
-        guard let at = recipient.lastIndex(of: ASCII.at) else { return true }
-        var domain = recipient[(at + 1)...].map(ASCII.lower)
-        while domain.last == ASCII.dot || domain.last == ASCII.greaterThan { domain.removeLast() }
-        return localDomains.contains(domain)
+    private func isLocal(_ b: UnsafeRawBufferPointer, _ recipient: Range<Int>) -> Bool {
+        guard let at = b.lastIndex(of: ASCII.at, from: recipient.lowerBound, to: recipient.upperBound) else { return true }
+        var end = recipient.upperBound
+        while end > at + 1, b[end - 1] == ASCII.dot || b[end - 1] == ASCII.greaterThan { end -= 1 }
+        let domain = at + 1..<end
+        return localDomains.contains { local in
+            local.count == domain.count && zip(local, domain).allSatisfy { $0 == ASCII.lower(b[$1]) }
+        }
     }
 }

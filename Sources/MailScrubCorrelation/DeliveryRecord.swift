@@ -2,6 +2,7 @@ import MailScrubParsing
 
 /// One delivery attempt (or one rejection) as the correlator found it: raw values, kept
 /// in memory only until `RecordEncoder` writes the record with the key of its epoch.
+/// Each value is a range of its `RecordBatch`'s bytes; each list, a range of its items.
 ///
 /// Record schema `mailscrub.delivery/1`. Every record has every field, in this order;
 /// a field that is not known is `null`. All times are RFC 3339 in UTC (`…Z`, with
@@ -41,15 +42,15 @@ import MailScrubParsing
 /// | `reject_reason` | string | rejects only: `over_quota`, `unknown_user`, `blocklisted`, `policy` or `other` |
 package struct DeliveryRecord {
     /// The syslog host as logged (an IP address there is hashed when written).
-    package var host: [UInt8]?
-    package var queueID: [UInt8]?
-    package var previousQueueID: [UInt8]?
-    package var nextQueueID: [UInt8]?
-    package var notificationFor: [UInt8]?
+    package var host: Range<Int>?
+    package var queueID: Range<Int>?
+    package var previousQueueID: Range<Int>?
+    package var nextQueueID: Range<Int>?
+    package var notificationFor: Range<Int>?
     /// Raw message-ids: what is hashed (the inside of `<…>`, or the whole broken value).
-    package var messageID: [UInt8]?
-    package var resentMessageID: [UInt8]?
-    package var reMessageID: [UInt8]?
+    package var messageID: Range<Int>?
+    package var resentMessageID: Range<Int>?
+    package var reMessageID: Range<Int>?
     package var firstSeenAt: LogTime?
     /// The time of the status line, which also chooses the record's key.
     package var loggedAt: LogTime
@@ -57,26 +58,27 @@ package struct DeliveryRecord {
     package var sentAt: LogTime?
     package var receivedAt: LogTime?
     /// Raw addresses: the sender after decoding (empty for `<>`), the envelope
-    /// recipients, the logged header addresses and the decoded list.
-    package var sender: [UInt8]?
-    package var recipient: [UInt8]?
-    package var origRecipient: [UInt8]?
-    package var from: [[UInt8]]?
-    package var to: [[UInt8]]?
-    package var cc: [[UInt8]]?
-    package var bcc: [[UInt8]]?
-    package var messageSize: [UInt8]?
-    package var nrcpt: [UInt8]?
+    /// recipients, the logged header addresses (ranges of the batch's `items`) and the
+    /// decoded list.
+    package var sender: Range<Int>?
+    package var recipient: Range<Int>?
+    package var origRecipient: Range<Int>?
+    package var from: Range<Int>?
+    package var to: Range<Int>?
+    package var cc: Range<Int>?
+    package var bcc: Range<Int>?
+    package var messageSize: Range<Int>?
+    package var nrcpt: Range<Int>?
     package var subjectSize: Int?
-    package var spamScore: [UInt8]?
+    package var spamScore: Range<Int>?
     package var isList = false
-    package var list: [UInt8]?
+    package var list: Range<Int>?
     package var isOutgoing = false
-    package var status: [UInt8]
-    package var dsn: [UInt8]?
-    package var transport: [UInt8]?
-    package var delay: [UInt8]?
+    package var status: Range<Int>
+    package var dsn: Range<Int>?
+    package var transport: Range<Int>?
+    package var delay: Range<Int>?
     /// As logged: `a/b/c/d`, four numbers.
-    package var delays: [UInt8]?
-    package var rejectReason: [UInt8]?
+    package var delays: Range<Int>?
+    package var rejectReason: Range<Int>?
 }

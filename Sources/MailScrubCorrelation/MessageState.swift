@@ -3,7 +3,8 @@ import MailScrubParsing
 /// What is known about one message (one queue id on one host) until its delivery
 /// records are written. Holds raw values, kept in memory only: they are pseudonymized
 /// when a record is written, with the key of that record's epoch, and the sender can
-/// only be decoded per delivery (VERP encodes the recipient).
+/// only be decoded per delivery (VERP encodes the recipient). The correlator reuses
+/// states of ended messages, buffers and all, so a steady run allocates none.
 final class MessageState {
     /// How the message entered Postfix, for the direction rule.
     enum Entry { case unknown, smtp, authenticated, pickup }
@@ -15,62 +16,34 @@ final class MessageState {
     var touch = 0
     var queued = 0
     var entry = Entry.unknown
-    /// Raw envelope sender from qmgr (or pickup); empty for `<>`.
-    var sender: [UInt8]?
-    var messageSize: [UInt8]?
-    var nrcpt: [UInt8]?
-    /// Raw message-ids (what is hashed: the inside of `<…>`, or the whole broken value).
-    var messageID: [UInt8]?
-    var resentMessageID: [UInt8]? { get { facts?.resentMessageID } set { headers.resentMessageID = newValue } }
-    var inReplyTo: [UInt8]? { get { facts?.inReplyTo } set { headers.inReplyTo = newValue } }
-    var lastReference: [UInt8]? { get { facts?.lastReference } set { headers.lastReference = newValue } }
-    var date: LogTime? { get { facts?.date } set { headers.date = newValue } }
-    /// Raw addresses of the logged headers.
-    var from: [[UInt8]]? { get { facts?.from } set { headers.from = newValue } }
-    var to: [[UInt8]]? { get { facts?.to } set { headers.to = newValue } }
-    var cc: [[UInt8]]? { get { facts?.cc } set { headers.cc = newValue } }
-    var bcc: [[UInt8]]? { get { facts?.bcc } set { headers.bcc = newValue } }
-    var subjectSize: Int? { get { facts?.subjectSize } set { headers.subjectSize = newValue } }
-    var spamScore: [UInt8]? { get { facts?.spamScore } set { headers.spamScore = newValue } }
-    /// A List-Id, List-Post or `Precedence: list|bulk` header was logged.
-    var listHeader: Bool { get { facts?.listHeader ?? false } set { headers.listHeader = newValue } }
-    /// Raw address of a logged List-Post header.
-    var listPost: [UInt8]? { get { facts?.listPost } set { headers.listPost = newValue } }
-    /// What the logged headers and content filters said; most messages in a flood of
-    /// unfinished sessions never get one, so it is kept apart (see `Correlator`'s
-    /// memory note).
-    private var facts: HeaderFacts?
-    private var headers: HeaderFacts {
-        if let facts { return facts }
-        let made = HeaderFacts()
-        facts = made
-        return made
-    }
-    var previousQueueID: [UInt8]?
-    var notificationFor: [UInt8]?
-    /// Raw recipients whose last attempt was deferred, for records at expiry.
-    var deferred: [[UInt8]] = []
+    /// The raw envelope sender from qmgr or pickup (empty for `<>`), size and nrcpt,
+    /// message-ids (what is hashed: the inside of `<…>`, or the whole broken value), the
+    /// logged headers' addresses and values, the queue ids it is linked to, and the
+    /// recipients whose last attempt was deferred.
+    var values = RawValues()
+    /// The logged Date header, Subject length, and whether a List-Id, List-Post or
+    /// `Precedence: list|bulk` header was logged.
+    var date: LogTime?
+    var subjectSize: Int?
+    var listHeader = false
 
     init(time: LogTime) {
         firstSeen = time
         lastSeen = time
     }
-}
 
-/// The part of a `MessageState` that logged headers and content filters fill in.
-final class HeaderFacts {
-    var resentMessageID: [UInt8]?
-    var inReplyTo: [UInt8]?
-    var lastReference: [UInt8]?
-    var date: LogTime?
-    var from: [[UInt8]]?
-    var to: [[UInt8]]?
-    var cc: [[UInt8]]?
-    var bcc: [[UInt8]]?
-    var subjectSize: Int?
-    var spamScore: [UInt8]?
-    var listHeader = false
-    var listPost: [UInt8]?
+    /// Makes this the state of a new message first seen at `time`, keeping its buffer.
+    func reset(time: LogTime) {
+        firstSeen = time
+        lastSeen = time
+        touch = 0
+        queued = 0
+        entry = .unknown
+        values.removeAll()
+        date = nil
+        subjectSize = nil
+        listHeader = false
+    }
 }
 
 /// Identifies a message: syslog host and queue id, so logs of several servers can be
@@ -91,10 +64,6 @@ struct QueueKey: Hashable {
             for (k, i) in queueID.prefix(32).enumerated() { raw[k] = b[i] }
         }
         words = packed
-    }
-
-    var queueIDBytes: [UInt8] {
-        withUnsafeBytes(of: words) { Array($0.prefix(Int(length))) }
     }
 
     static func == (a: QueueKey, b: QueueKey) -> Bool {

@@ -2,7 +2,7 @@ import MailScrubParsing
 
 /// Sorts a reject's reply text into a short category for `reject_reason`.
 package enum RejectReason {
-    package static func classify(_ b: UnsafeRawBufferPointer, _ text: Range<Int>) -> String {
+    package static func classify(_ b: UnsafeRawBufferPointer, _ text: Range<Int>) -> StaticString {
         func has(_ literal: StaticString) -> Bool {
             let n = literal.utf8CodeUnitCount
             guard text.count >= n else { return false }

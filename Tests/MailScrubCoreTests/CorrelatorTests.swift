@@ -6,7 +6,7 @@ import Testing
 @Suite struct CorrelatorTests {
     static func feed(_ correlator: Correlator, _ lines: [String], clock: inout SyslogClock) -> [UInt8] {
         var out: [UInt8] = []
-        var records: [DeliveryRecord] = []
+        var records = RecordBatch()
         var encoder = RecordEncoder()
         let p = TestSupport.pseudonymizer()
         for line in lines {
@@ -16,7 +16,7 @@ import Testing
                 let time = event.header.timestamp.flatMap { clock.time(b, $0) }
                 records.removeAll()
                 correlator.process(b, event, time: time, into: &records)
-                for record in records { encoder.encode(record, with: p, into: &out) }
+                for record in records.records { encoder.encode(record, of: records, with: p, into: &out) }
             }
         }
         return out

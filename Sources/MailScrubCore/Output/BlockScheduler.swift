@@ -30,7 +30,7 @@ final class BlockScheduler: @unchecked Sendable {
     /// records a correlated block completed.
     private enum Task {
         case read(Job)
-        case encode(sequence: Int, records: [DeliveryRecord])
+        case encode(sequence: Int, records: RecordBatch)
     }
 
     let workers: [Pipeline]
@@ -57,6 +57,7 @@ final class BlockScheduler: @unchecked Sendable {
     private var spareBlocks: [[UInt8]] = []
     private var spareOutputs: [[UInt8]] = []
     private var spareParsed: [Pipeline.ParsedBlock] = []
+    private var spareBatches: [RecordBatch] = []
 
     // The reading thread's own.
     private var splitter: LineSplitter
@@ -232,7 +233,10 @@ final class BlockScheduler: @unchecked Sendable {
             if var block = next.take() {
                 // Safe to force unwrap: every submitted job is kept until its result is written.
                 let job = jobs[nextToCorrelate]!
-                let records = fixer.correlate(block, anchor: job.startsFile ? job.anchor : nil)
+                condition.lock()
+                var records = spareBatches.popLast() ?? RecordBatch()
+                condition.unlock()
+                fixer.correlate(block, anchor: job.startsFile ? job.anchor : nil, into: &records)
                 condition.lock()
                 if spareParsed.count < workers.count {
                     block.removeAll()
@@ -303,7 +307,7 @@ final class BlockScheduler: @unchecked Sendable {
             }
             let task = queue[queueHead]
             // The slot is overwritten so the array does not keep the block's bytes alive.
-            queue[queueHead] = .encode(sequence: -1, records: [])
+            queue[queueHead] = .encode(sequence: -1, records: RecordBatch())
             queueHead += 1
             if queueHead == queue.count {
                 queue.removeAll(keepingCapacity: true)
@@ -332,13 +336,17 @@ final class BlockScheduler: @unchecked Sendable {
             result.output = output
             condition.lock()
             results[job.sequence] = result
-        case .encode(let sequence, let records):
+        case .encode(let sequence, var records):
             condition.lock()
             var output = spareOutputs.popLast() ?? []
             condition.unlock()
             let result = worker.encodeRecords(records, into: &output)
             condition.lock()
             results[sequence] = result
+            if spareBatches.count < workers.count {
+                records.removeAll()
+                spareBatches.append(records)
+            }
         }
         condition.broadcast()
         condition.unlock()

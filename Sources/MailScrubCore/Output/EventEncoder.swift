@@ -122,7 +122,10 @@ struct EventEncoder {
             text(b, reject.text, &out)
             if wants("reject_reason") {
                 JSONWriter.appendKey("reject_reason", to: &out)
-                JSONWriter.appendString(Array(RejectReason.classify(b, reject.text).utf8), to: &out)
+                let reason = RejectReason.classify(b, reject.text)
+                JSONWriter.appendString(
+                    UnsafeRawBufferPointer(start: reason.utf8Start, count: reason.utf8CodeUnitCount), 0..<reason.utf8CodeUnitCount,
+                    to: &out)
             }
         case .contentFilter(let verdict):
             number("spam_score", b, verdict.spamScore, &out)

@@ -92,6 +92,12 @@ enum JSONWriter {
         out.append(ASCII.quote)
     }
 
+    static func appendPlainString(_ b: UnsafeRawBufferPointer, _ range: Range<Int>, to out: inout [UInt8]) {
+        out.append(ASCII.quote)
+        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[range]))
+        out.append(ASCII.quote)
+    }
+
     /// `delays=a/b/c/d` as the array `[a,b,c,d]`, as records and events both write it.
     static func appendDelays(_ b: UnsafeRawBufferPointer, _ range: Range<Int>, to out: inout [UInt8]) {
         out.append(ASCII.leftBracket)

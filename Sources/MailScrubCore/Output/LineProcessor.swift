@@ -11,7 +11,7 @@ struct LineProcessor {
     private let correlator: Correlator
     private var recordEncoder = RecordEncoder()
     /// Records the current line completed, before they are written.
-    private var completed: [DeliveryRecord] = []
+    private var completed = RecordBatch()
     private var events = EventEncoder()
     private var clock: SyslogClock
     private var output: [UInt8] = []
@@ -154,11 +154,11 @@ struct LineProcessor {
             let time = event.header.timestamp.flatMap { clock.time(b, $0) }
             if let time { see(time) } else { fallback() }
             if mode == .records {
-                completed.removeAll(keepingCapacity: true)
+                completed.removeAll()
                 correlator.process(b, event, time: time ?? latest, into: &completed)
                 // Each record with the key of its own time.
-                for record in completed {
-                    recordEncoder.encode(record, with: try keys.pseudonymizer(for: record.loggedAt), into: &output)
+                for record in completed.records {
+                    recordEncoder.encode(record, of: completed, with: try keys.pseudonymizer(for: record.loggedAt), into: &output)
                 }
             } else {
                 let p = try key(for: time ?? latest)
@@ -376,9 +376,8 @@ struct LineProcessor {
     }
 
     /// See `Pipeline.correlate`.
-    mutating func correlate(_ block: Pipeline.ParsedBlock, anchor: (year: Int, month: Int)?) -> [DeliveryRecord] {
+    mutating func correlate(_ block: Pipeline.ParsedBlock, anchor: (year: Int, month: Int)?, into batch: inout RecordBatch) {
         if let anchor { clock.reanchor(year: anchor.year, month: anchor.month) }
-        completed.removeAll(keepingCapacity: true)
         block.storage.withUnsafeBytes { storage in
             // By index: an event is large, and iterating by value would copy each one.
             block.lines.withUnsafeBufferPointer { lines in
@@ -389,21 +388,22 @@ struct LineProcessor {
                     start = end
                     let time = lines[i].event.header.timestamp.flatMap { clock.time(b, $0) }
                     if let time { Self.see(time, latest: &latest, blockLatest: &blockLatest) }
-                    correlator.process(b, lines[i].event, time: time ?? latest, into: &completed)
+                    correlator.process(b, lines[i].event, time: time ?? latest, into: &batch)
                 }
             }
         }
-        return completed
     }
 
     /// See `Pipeline.encodeRecords`.
-    mutating func encodeRecords(_ records: [DeliveryRecord], into output: inout [UInt8]) -> Pipeline.BlockResult {
+    mutating func encodeRecords(_ batch: RecordBatch, into output: inout [UInt8]) -> Pipeline.BlockResult {
         blockKeyIDs.removeAll(keepingCapacity: true)
         lastKey = nil
         lastKeyTime = nil
         var result = Pipeline.BlockResult()
         do throws(KeyError) {
-            for record in records { recordEncoder.encode(record, with: try key(for: record.loggedAt), into: &output) }
+            for record in batch.records {
+                recordEncoder.encode(record, of: batch, with: try key(for: record.loggedAt), into: &output)
+            }
         } catch {
             output.removeAll(keepingCapacity: true)
             result.error = error

@@ -254,15 +254,16 @@ public final class Pipeline {
     }
 
     /// Correlates a parsed block, in input order: its times are read here, where the
-    /// year of a traditional stamp is known. Returns the records the block completed.
-    func correlate(_ block: ParsedBlock, anchor: (year: Int, month: Int)?) -> [DeliveryRecord] {
-        withCore { core, _ in core.correlate(block, anchor: anchor) }
+    /// year of a traditional stamp is known. Appends the records the block completed to
+    /// `batch`.
+    func correlate(_ block: ParsedBlock, anchor: (year: Int, month: Int)?, into batch: inout RecordBatch) {
+        withCore { core, _ in core.correlate(block, anchor: anchor, into: &batch) }
     }
 
     /// Writes records with the key of each one's time (records mode, on a worker), into
     /// `output` (empty, perhaps with capacity kept from an earlier block).
-    func encodeRecords(_ records: [DeliveryRecord], into output: inout [UInt8]) -> BlockResult {
-        withCore { core, _ in core.encodeRecords(records, into: &output) }
+    func encodeRecords(_ batch: RecordBatch, into output: inout [UInt8]) -> BlockResult {
+        withCore { core, _ in core.encodeRecords(batch, into: &output) }
     }
 
     /// Records written and open messages evicted, by this pipeline's correlator.

@@ -14,15 +14,23 @@ struct RecordEncoder {
     private var toSpans: [Range<Int>] = []
     private var ccSpans: [Range<Int>] = []
 
-    /// Appends `record` as one line of JSON (with its newline), pseudonymized with `p`.
-    mutating func encode(_ record: DeliveryRecord, with p: Pseudonymizer, into out: inout [UInt8]) {
+    /// Appends `record` (of `batch`) as one line of JSON (with its newline),
+    /// pseudonymized with `p`.
+    mutating func encode(_ record: DeliveryRecord, of batch: RecordBatch, with p: Pseudonymizer, into out: inout [UInt8]) {
+        batch.bytes.withUnsafeBytes { raw in encode(record, raw: raw, items: batch.items, with: p, into: &out) }
+    }
+
+    private mutating func encode(
+        _ record: DeliveryRecord, raw: UnsafeRawBufferPointer, items: [Range<Int>], with p: Pseudonymizer,
+        into out: inout [UInt8]
+    ) {
         rendered.removeAll(keepingCapacity: true)
-        let recipient = record.recipient.map { render($0, p) }
-        let origRecipient = record.origRecipient.map { render($0, p) }
+        let recipient = record.recipient.map { render(raw, $0, p) }
+        let origRecipient = record.origRecipient.map { render(raw, $0, p) }
         toSpans.removeAll(keepingCapacity: true)
         ccSpans.removeAll(keepingCapacity: true)
-        for address in record.to ?? [] { toSpans.append(render(address, p)) }
-        for address in record.cc ?? [] { ccSpans.append(render(address, p)) }
+        for address in record.to.map({ items[$0] }) ?? [] { toSpans.append(render(raw, address, p)) }
+        for address in record.cc.map({ items[$0] }) ?? [] { ccSpans.append(render(raw, address, p)) }
         // True when To (and Cc) were logged and hold neither envelope recipient.
         var hiddenRecipient: Bool?
         if record.to != nil, recipient != nil || origRecipient != nil {
@@ -32,7 +40,7 @@ struct RecordEncoder {
         // A host logged by IP address is hashed like any other IP; the rest is kept.
         let host = record.host.map { host in
             let start = rendered.count
-            host.withUnsafeBytes { GenericScan.rewriteVerified($0, 0..<$0.count, with: p, into: &rendered) }
+            GenericScan.rewriteVerified(raw, host, with: p, into: &rendered)
             return start..<rendered.count
         }
 
@@ -41,7 +49,7 @@ struct RecordEncoder {
         JSONWriter.appendPlainString(Self.schema, to: &out)
         JSONWriter.appendKey("key_id", to: &out)
         JSONWriter.appendPlainString(p.keyIDBytes, to: &out)
-        var w = RecordFieldWriter(p: p, rendered: rendered)
+        var w = RecordFieldWriter(p: p, raw: raw, items: items, rendered: rendered)
         if w.key("host", &out) {
             if let host { rendered.withUnsafeBytes { JSONWriter.appendString($0, host, to: &out) } } else { JSONWriter.appendNull(to: &out) }
         }
@@ -83,9 +91,9 @@ struct RecordEncoder {
     }
 
     /// Renders an address into `rendered`; returns where its pseudonym is.
-    private mutating func render(_ address: [UInt8], _ p: Pseudonymizer) -> Range<Int> {
+    private mutating func render(_ raw: UnsafeRawBufferPointer, _ address: Range<Int>, _ p: Pseudonymizer) -> Range<Int> {
         let start = rendered.count
-        address.withUnsafeBytes { p.appendAddress($0, 0..<$0.count, to: &rendered) }
+        p.appendAddress(raw, address, to: &rendered)
         return start..<rendered.count
     }
 

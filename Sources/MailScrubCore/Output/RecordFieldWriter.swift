@@ -4,18 +4,23 @@ import MailScrubParsing
 /// Writes the fields of one delivery record, in `Policy.recordFields` order, as JSON
 /// members: pseudonymizing with the record's key and leaving out, coarsening and
 /// bucketing as its policy says. A struct with the output passed in, so the per-field
-/// calls need no closure context or runtime exclusivity check.
+/// calls need no closure context or runtime exclusivity check. Raw values are ranges of
+/// `raw` (the record's batch), lists ranges of `items`.
 struct RecordFieldWriter {
     let p: Pseudonymizer
     let policy: Policy
+    let raw: UnsafeRawBufferPointer
+    let items: [Range<Int>]
     /// Pseudonyms rendered before writing began, which `pseudonym(_:_:)` spans point into.
     let rendered: [UInt8]
     /// Position of the next field in `Policy.recordFields` (bit i of the drop mask is field i).
     private var index = 0
 
-    init(p: Pseudonymizer, rendered: [UInt8]) {
+    init(p: Pseudonymizer, raw: UnsafeRawBufferPointer, items: [Range<Int>], rendered: [UInt8]) {
         self.p = p
         self.policy = p.policy
+        self.raw = raw
+        self.items = items
         self.rendered = rendered
     }
 
@@ -27,14 +32,14 @@ struct RecordFieldWriter {
         return true
     }
 
-    mutating func plain(_ field: StaticString, _ value: [UInt8]?, _ out: inout [UInt8]) {
+    mutating func plain(_ field: StaticString, _ value: Range<Int>?, _ out: inout [UInt8]) {
         guard key(field, &out) else { return }
-        if let value { JSONWriter.appendPlainString(value, to: &out) } else { JSONWriter.appendNull(to: &out) }
+        if let value { JSONWriter.appendPlainString(raw, value, to: &out) } else { JSONWriter.appendNull(to: &out) }
     }
 
-    mutating func string(_ field: StaticString, _ value: [UInt8]?, _ out: inout [UInt8]) {
+    mutating func string(_ field: StaticString, _ value: Range<Int>?, _ out: inout [UInt8]) {
         guard key(field, &out) else { return }
-        if let value { JSONWriter.appendString(value, to: &out) } else { JSONWriter.appendNull(to: &out) }
+        if let value { JSONWriter.appendString(raw, value, to: &out) } else { JSONWriter.appendNull(to: &out) }
     }
 
     /// A pseudonym already rendered, at `span` of `rendered`.
@@ -50,34 +55,35 @@ struct RecordFieldWriter {
         appendArray(spans, &out) { span, out in writeSpan(span, &out) }
     }
 
-    mutating func address(_ field: StaticString, _ value: [UInt8]?, _ out: inout [UInt8]) {
+    mutating func address(_ field: StaticString, _ value: Range<Int>?, _ out: inout [UInt8]) {
         guard key(field, &out) else { return }
         guard let value else { return JSONWriter.appendNull(to: &out) }
         appendAddress(value, &out)
     }
 
-    mutating func addresses(_ field: StaticString, _ values: [[UInt8]]?, _ out: inout [UInt8]) {
+    /// A list of addresses: `list` is a range of `items`.
+    mutating func addresses(_ field: StaticString, _ list: Range<Int>?, _ out: inout [UInt8]) {
         guard key(field, &out) else { return }
-        guard let values else { return JSONWriter.appendNull(to: &out) }
-        appendArray(values, &out) { value, out in appendAddress(value, &out) }
+        guard let list else { return JSONWriter.appendNull(to: &out) }
+        appendArray(items[list], &out) { value, out in appendAddress(value, &out) }
     }
 
-    mutating func messageID(_ field: StaticString, _ raw: [UInt8]?, _ out: inout [UInt8]) {
+    mutating func messageID(_ field: StaticString, _ value: Range<Int>?, _ out: inout [UInt8]) {
         guard key(field, &out) else { return }
-        guard let raw else { return JSONWriter.appendNull(to: &out) }
+        guard let value else { return JSONWriter.appendNull(to: &out) }
         out.append(ASCII.quote)
-        raw.withUnsafeBytes { p.appendHash(.messageID, of: $0, to: &out) }
+        p.appendHash(.messageID, of: UnsafeRawBufferPointer(rebasing: raw[value]), to: &out)
         out.append(ASCII.quote)
     }
 
     /// A decimal as logged; a message size in the policy's log2 buckets when it asks.
-    mutating func number(_ field: StaticString, _ value: [UInt8]?, size: Bool = false, _ out: inout [UInt8]) {
+    mutating func number(_ field: StaticString, _ value: Range<Int>?, size: Bool = false, _ out: inout [UInt8]) {
         guard key(field, &out) else { return }
         guard let value else { return JSONWriter.appendNull(to: &out) }
-        if size, policy.sizes == .log2, let n = value.withUnsafeBytes({ ASCII.decimal($0, 0..<$0.count) }) {
+        if size, policy.sizes == .log2, let n = ASCII.decimal(raw, value) {
             JSONWriter.appendInteger(Coarsening.log2Bucket(n), to: &out)
         } else {
-            value.withUnsafeBytes { JSONWriter.appendNumber($0, 0..<$0.count, to: &out) }
+            JSONWriter.appendNumber(raw, value, to: &out)
         }
     }
 
@@ -101,14 +107,14 @@ struct RecordFieldWriter {
     }
 
     /// `delays=a/b/c/d` as an array of numbers.
-    mutating func delays(_ field: StaticString, _ value: [UInt8]?, _ out: inout [UInt8]) {
+    mutating func delays(_ field: StaticString, _ value: Range<Int>?, _ out: inout [UInt8]) {
         guard key(field, &out) else { return }
         guard let value else { return JSONWriter.appendNull(to: &out) }
-        value.withUnsafeBytes { JSONWriter.appendDelays($0, 0..<$0.count, to: &out) }
+        JSONWriter.appendDelays(raw, value, to: &out)
     }
 
     /// `[a,b,…]`, each item written by `write`.
-    private func appendArray<Item>(_ items: [Item], _ out: inout [UInt8], _ write: (Item, inout [UInt8]) -> Void) {
+    private func appendArray<Items: Collection>(_ items: Items, _ out: inout [UInt8], _ write: (Items.Element, inout [UInt8]) -> Void) {
         out.append(ASCII.leftBracket)
         for (k, item) in items.enumerated() {
             if k > 0 { out.append(ASCII.comma) }
@@ -117,9 +123,9 @@ struct RecordFieldWriter {
         out.append(ASCII.rightBracket)
     }
 
-    private func appendAddress(_ value: [UInt8], _ out: inout [UInt8]) {
+    private func appendAddress(_ value: Range<Int>, _ out: inout [UInt8]) {
         out.append(ASCII.quote)
-        value.withUnsafeBytes { p.appendAddress($0, 0..<$0.count, to: &out) }
+        p.appendAddress(raw, value, to: &out)
         out.append(ASCII.quote)
     }
 
