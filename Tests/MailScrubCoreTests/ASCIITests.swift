@@ -1,4 +1,5 @@
 import Testing
+@testable import MailScrubCore
 @testable import MailScrubParsing
 
 /// The byte classes are bit masks; these hold each to the set it is documented as.
@@ -15,6 +16,14 @@ import Testing
             #expect(ASCII.isDomainByte(b) == domain, "\(b)")
             #expect(ASCII.isKeyByte(b) == key, "\(b)")
             #expect(ASCII.isAlnum(b) == Self.isAlnum(b), "\(b)")
+            let hex = "0123456789abcdefABCDEF".utf8.contains(b)
+            #expect(SyslogHeader.isTagByte(b) == (Self.isAlnum(b) || "/.-_".utf8.contains(b)), "\(b)")
+            #expect(SyslogHeader.isHostByte(b) == (Self.isAlnum(b) || ".-_:".utf8.contains(b)), "\(b)")
+            #expect(QueueID.isLongFormByte(b) == (Self.isAlnum(b) && !"AEIOUaeiou".utf8.contains(b)), "\(b)")
+            #expect(GenericScan.isTrigger(b) == (hex || "<@:\"".utf8.contains(b)), "\(b)")
+            #expect(OutputVerifier.isTrigger(b) == (hex || "<@:".utf8.contains(b)), "\(b)")
+            #expect(JSONWriter.isPlain(b) == ((0x20..<0x7F).contains(b) && b != 0x22 && b != 0x5C), "\(b)")
+            if b < 16 { #expect(ASCII.hexDigit(b) == Array("0123456789abcdef".utf8)[value], "\(b)") }
         }
     }
 

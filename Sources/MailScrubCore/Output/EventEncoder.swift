@@ -135,7 +135,7 @@ struct EventEncoder {
         out.append(ASCII.newline)
     }
 
-    static let schema = Array("mailscrub.event/1".utf8)
+    static let schema: StaticString = "mailscrub.event/1"
 
     /// A message-id as records hold it: the pseudonym of what is inside `<…>`, no brackets.
     private mutating func messageID(_ field: StaticString, _ b: UnsafeRawBufferPointer, _ raw: Range<Int>, _ out: inout [UInt8]) {

@@ -5,9 +5,7 @@
 /// text that is already a valid JSON number (see `appendNumber`).
 enum JSONWriter {
     /// Bytes copied as they are: printable ASCII other than `"` and `\`.
-    private static let plain: [Bool] = (0..<256).map { c in
-        c >= 0x20 && c < 0x7F && c != Int(ASCII.quote) && c != Int(ASCII.backslash)
-    }
+    static func isPlain(_ b: UInt8) -> Bool { ASCII.inSet(b, 0xFFFF_FFFB_0000_0000, 0x7FFF_FFFF_EFFF_FFFF) }
 
     /// Appends `"…"` for the bytes in `range` of `b`.
     static func appendString(_ b: UnsafeRawBufferPointer, _ range: Range<Int>, to out: inout [UInt8]) {
@@ -48,8 +46,8 @@ enum JSONWriter {
                 out.append(0x75)
                 out.append(0x30)
                 out.append(0x30)
-                out.append(ASCII.hexDigits[Int(c >> 4)])
-                out.append(ASCII.hexDigits[Int(c & 0xF)])
+                out.append(ASCII.hexDigit(c >> 4))
+                out.append(ASCII.hexDigit(c & 0xF))
             }
             i += 1
             run = i
@@ -75,7 +73,7 @@ enum JSONWriter {
             if flagged != 0 { return i + flagged.trailingZeroBitCount / 8 }
             i += 8
         }
-        while i < to, plain[Int(b[i])] { i += 1 }
+        while i < to, isPlain(b[i]) { i += 1 }
         return i
     }
 
@@ -90,6 +88,11 @@ enum JSONWriter {
         out.append(ASCII.quote)
         out.append(contentsOf: bytes)
         out.append(ASCII.quote)
+    }
+
+    static func appendPlainString(_ literal: StaticString, to out: inout [UInt8]) {
+        appendPlainString(UnsafeRawBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount),
+                          0..<literal.utf8CodeUnitCount, to: &out)
     }
 
     static func appendPlainString(_ b: UnsafeRawBufferPointer, _ range: Range<Int>, to out: inout [UInt8]) {

@@ -6,7 +6,7 @@
 /// reaches them without runtime exclusivity checks (as class properties, about seven
 /// per record).
 struct RecordEncoder {
-    static let schema: [UInt8] = Array("mailscrub.delivery/1".utf8)
+    static let schema: StaticString = "mailscrub.delivery/1"
 
     /// The pseudonyms `hidden_recipient` compares (recipients, To and Cc), rendered once
     /// and written from here, and the host as written.

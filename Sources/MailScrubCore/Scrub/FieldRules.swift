@@ -5,39 +5,43 @@
 enum FieldRules {
     enum ValueKind { case address, xtextAddress, messageID }
 
-    /// Keys whose value is an address (bracketed or bare), with how to decode it.
-    private static let keys: [(StaticString, ValueKind)] = [
-        ("from", .address), ("to", .address), ("orig_to", .address), ("sasl_username", .address),
-        ("sasl_sender", .xtextAddress), ("user", .address), ("sender", .address), ("recipient", .address),
-        ("envelope-from", .address), ("envelope_from", .address), ("orig_from", .address), ("receiver", .address),
-        ("mailfrom", .address), ("smtp.mailfrom", .address), ("orig_rcpt", .address),
-        ("message-id", .messageID), ("resent-message-id", .messageID), ("msgid", .messageID),
-        ("message_id", .messageID),
-    ]
-
     /// Looks up the key ending just before `equals`, if it is one of ours and stands alone
     /// (at the start, or after a byte that cannot be part of a key name).
     static func key(_ b: UnsafeRawBufferPointer, endingAt equals: Int, lowerLimit: Int) -> ValueKind? {
         var start = equals
         while start > lowerLimit, ASCII.isKeyByte(b[start - 1]) { start -= 1 }
         guard start < equals else { return nil }
-        // Only the keys with this first letter: most fields (`size=`, `relay=`, `dsn=`)
-        // are ruled out by one lookup.
-        var candidates = keysByFirstByte[Int(ASCII.lower(b[start]))]
-        while candidates != 0 {
-            let k = candidates.trailingZeroBitCount
-            candidates &= candidates - 1
-            if b.matchesWhole(keys[k].0, start..<equals) { return keys[k].1 }
-        }
-        return nil
+        return kind(b, start..<equals)
     }
 
-    /// Bit k is set in entry c when `keys[k]` starts with the byte c (keys are lowercase).
-    private static let keysByFirstByte: [UInt32] = (0..<256).map { c in
-        precondition(keys.count <= 32, "one bit per key")
-        var mask: UInt32 = 0
-        for (k, (name, _)) in keys.enumerated() where name.utf8Start[0] == UInt8(c) { mask |= 1 << k }
-        return mask
+    /// The keys whose value is an address (bracketed or bare) or a message-id, with how
+    /// to decode it, by first letter: most fields (`size=`, `relay=`, `dsn=`) are ruled
+    /// out by that alone.
+    private static func kind(_ b: UnsafeRawBufferPointer, _ key: Range<Int>) -> ValueKind? {
+        func named(_ name: StaticString) -> Bool { b.matchesWhole(name, key) }
+        switch ASCII.lower(b[key.lowerBound]) {
+        case 0x65:  // e
+            return named("envelope-from") || named("envelope_from") ? .address : nil
+        case 0x66:  // f
+            return named("from") ? .address : nil
+        case 0x6D:  // m
+            if named("mailfrom") { return .address }
+            return named("message-id") || named("msgid") || named("message_id") ? .messageID : nil
+        case 0x6F:  // o
+            return named("orig_to") || named("orig_from") || named("orig_rcpt") ? .address : nil
+        case 0x72:  // r
+            if named("recipient") || named("receiver") { return .address }
+            return named("resent-message-id") ? .messageID : nil
+        case 0x73:  // s
+            if named("sasl_username") || named("sender") || named("smtp.mailfrom") { return .address }
+            return named("sasl_sender") ? .xtextAddress : nil
+        case 0x74:  // t
+            return named("to") ? .address : nil
+        case 0x75:  // u
+            return named("user") ? .address : nil
+        default:
+            return nil
+        }
     }
 
     /// Appends claims for the fields in `range` of the line. (cleanup's own

@@ -3,21 +3,8 @@
 /// `Message-ID:`/`msgid=` key) or an IPv4/IPv6 address by its pseudonym, copying the
 /// rest unchanged. It never needs to understand the line.
 enum GenericScan {
-    private enum Trigger: UInt8 { case none, angle, at, digit, hexLetter, colon, quote }
-
-    private static let triggers: [Trigger] = (0..<256).map { value in
-        let b = UInt8(value)
-        switch b {
-        case ASCII.lessThan: return .angle
-        case ASCII.at: return .at
-        case ASCII.colon: return .colon
-        case ASCII.quote: return .quote
-        default:
-            if ASCII.isDigit(b) { return .digit }
-            if ASCII.isHexDigit(b) { return .hexLetter }
-            return .none
-        }
-    }
+    /// Bytes a token starts with: `<`, `@`, `"`, and hex digits and `:` (IP addresses).
+    static func isTrigger(_ b: UInt8) -> Bool { ASCII.inSet(b, 0x17FF_0004_0000_0000, 0x0000_007E_0000_007F) }
 
     /// Bytes that start a token (`<`, `@`, `"`) or that an IP address holds near its start.
     private static var tokenBytes: ByteSet { ByteSet(ASCII.lessThan, ASCII.at, ASCII.quote, ASCII.dot, ASCII.colon, ASCII.hyphen) }
@@ -49,8 +36,6 @@ enum GenericScan {
         let end = range.upperBound
         var copied = range.lowerBound  // bytes before this are already in `out`
         var i = range.lowerBound
-        // One access to the table per call, not per byte: this loop sees every byte of output.
-        let table = triggers
         let tokenBytes = Self.tokenBytes
         // The next byte of `tokenBytes` at or after `i`. The other tokens start at their
         // trigger; an IP address starting before it has that byte as its first `.`, `:`
@@ -62,31 +47,30 @@ enum GenericScan {
                 guard next < end else { break }
                 i = IPScanner.earliestStart(b, before: next, notBefore: i)
             }
-            let trigger = table.withUnsafeBufferPointer { $0[Int(b[i])] }
-            if trigger == .none {
+            let c = b[i]
+            guard isTrigger(c) else {
                 i += 1
                 continue
             }
             var replaced: Range<Int>?
-            switch trigger {
-            case .angle:
+            switch c {
+            case ASCII.lessThan:
                 replaced = bracketed(b, at: i, lowerLimit: copied, end: end, with: p, into: &out)
-            case .at:
+            case ASCII.at:
                 replaced = bareAddress(b, at: i, lowerLimit: copied, end: end, with: p, into: &out)
-            case .digit, .hexLetter, .colon:
+            case ASCII.quote:
+                replaced = quotedUser(b, at: i, lowerLimit: copied, end: end, with: p, into: &out)
+            default:
+                // A hex digit or `:`.
                 if let ip = IPScanner.match(b, at: i, lowerLimit: range.lowerBound, end: end), !runsIntoAddress(b, ip, end) {
                     out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[copied..<ip.lowerBound]))
                     p.appendIP(b, ip, to: &out)
                     replaced = ip
-                } else if trigger == .digit, let ip = IPScanner.dashedIPv4(b, at: i, lowerLimit: range.lowerBound, end: end) {
+                } else if ASCII.isDigit(c), let ip = IPScanner.dashedIPv4(b, at: i, lowerLimit: range.lowerBound, end: end) {
                     out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[copied..<ip.lowerBound]))
                     appendDashedIP(b, ip, with: p, into: &out)
                     replaced = ip
                 }
-            case .quote:
-                replaced = quotedUser(b, at: i, lowerLimit: copied, end: end, with: p, into: &out)
-            case .none:
-                break
             }
             if let replaced {
                 copied = replaced.upperBound

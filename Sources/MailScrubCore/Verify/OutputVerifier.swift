@@ -67,8 +67,6 @@ public struct OutputVerifier {
 
     /// Calls `body` with the span and kind of each token in `b` that is not a pseudonym.
     func forEachFinding(_ b: UnsafeRawBufferPointer, _ body: (Range<Int>, Kind) -> Void) {
-        // One access to the table per call, not per byte: this pass reads all output.
-        let triggers = Self.triggers
         let tokenBytes = Self.tokenBytes
         var i = 0
         // The next byte a token needs, at or after `i`: `@`, `<`, or the first `.`, `:`
@@ -82,7 +80,7 @@ public struct OutputVerifier {
                 i = IPScanner.earliestStart(b, before: next, notBefore: i)
             }
             let c = b[i]
-            guard triggers.withUnsafeBufferPointer({ $0[Int(c)] }) else {
+            guard Self.isTrigger(c) else {
                 i += 1
                 continue
             }
@@ -151,10 +149,7 @@ public struct OutputVerifier {
     private static var tokenBytes: ByteSet { ByteSet(ASCII.at, ASCII.lessThan, ASCII.dot, ASCII.colon, ASCII.hyphen) }
 
     /// Bytes where a token may start: `@`, `<`, hex digits and `:` (IP addresses).
-    private static let triggers: [Bool] = (0..<256).map { value in
-        let b = UInt8(value)
-        return b == ASCII.at || b == ASCII.lessThan || b == ASCII.colon || ASCII.isHexDigit(b)
-    }
+    static func isTrigger(_ b: UInt8) -> Bool { ASCII.inSet(b, 0x17FF_0000_0000_0000, 0x0000_007E_0000_007F) }
 
     /// A domain of `clear_domains`, byte for byte.
     private func isClearDomain(_ b: UnsafeRawBufferPointer, _ r: Range<Int>) -> Bool {

@@ -93,8 +93,8 @@ public final class Pseudonymizer {
         contexts[context.rawValue].authenticate(value, into: mac)
         let hex = (digest.baseAddress! + HMACSHA256.outputByteCount).assumingMemoryBound(to: UInt8.self)
         for k in 0..<n {
-            hex[2 * k] = ASCII.hexDigits[Int(mac[k] >> 4)]
-            hex[2 * k + 1] = ASCII.hexDigits[Int(mac[k] & 0x0F)]
+            hex[2 * k] = ASCII.hexDigit(mac[k] >> 4)
+            hex[2 * k + 1] = ASCII.hexDigit(mac[k] & 0x0F)
         }
         let pseudonym = UnsafeBufferPointer(start: hex, count: 2 * n)
         output.append(contentsOf: pseudonym)

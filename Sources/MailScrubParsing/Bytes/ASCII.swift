@@ -44,7 +44,7 @@ import Darwin
     /// Whether `b` is in the ASCII set given as two 64-bit masks (bytes 0-63, 64-127).
     /// Bit tests, not table lookups: no lazy global to reach, inlined across targets.
     @inlinable @inline(__always)
-    static func inSet(_ b: UInt8, _ low: UInt64, _ high: UInt64) -> Bool {
+    package static func inSet(_ b: UInt8, _ low: UInt64, _ high: UInt64) -> Bool {
         b < 64 ? low >> UInt64(b) & 1 != 0 : b < 128 && high >> UInt64(b &- 64) & 1 != 0
     }
 
@@ -61,15 +61,17 @@ import Darwin
     @inlinable @inline(__always)
     package static func isKeyByte(_ b: UInt8) -> Bool { inSet(b, 0x03FF600000000000, 0x07FFFFFE87FFFFFE) }
 
-    package static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+    /// The lowercase hex digit of `v` (0...15).
+    @inlinable @inline(__always)
+    package static func hexDigit(_ v: UInt8) -> UInt8 { v < 10 ? 0x30 &+ v : 0x57 &+ v }
 
     /// Lowercase hex of `bytes`.
     package static func hex<C: Collection<UInt8>>(_ bytes: C) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count * 2)
         for b in bytes {
-            out.append(hexDigits[Int(b >> 4)])
-            out.append(hexDigits[Int(b & 0x0F)])
+            out.append(hexDigit(b >> 4))
+            out.append(hexDigit(b & 0x0F))
         }
         return String(decoding: out, as: UTF8.self)
     }

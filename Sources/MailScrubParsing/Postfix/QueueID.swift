@@ -8,11 +8,10 @@ public enum QueueID {
         var shortForm = true
         var longForm = n >= 10
         var sawZ = false
-        let alphabet = longAlphabet  // one lazy-global access, not one per byte
         for i in range {
             let c = b[i]
             if !(ASCII.isDigit(c) || c &- 0x41 < 6) { shortForm = false }
-            if !alphabet.withUnsafeBufferPointer({ $0[Int(c)] }) { longForm = false }
+            if !isLongFormByte(c) { longForm = false }
             if c == 0x7A { sawZ = true }  // z
         }
         return shortForm || (longForm && sawZ)
@@ -30,9 +29,5 @@ public enum QueueID {
     }
 
     /// Long queue ids use digits and letters without vowels, with a `z` before the inode part.
-    private static let longAlphabet: [Bool] = (0..<256).map { value in
-        let b = UInt8(value)
-        guard ASCII.isAlnum(b) else { return false }
-        return !"AEIOUaeiou".utf8.contains(b)
-    }
+    static func isLongFormByte(_ b: UInt8) -> Bool { ASCII.inSet(b, 0x03FF_0000_0000_0000, 0x07DF_7DDC_07DF_7DDC) }
 }

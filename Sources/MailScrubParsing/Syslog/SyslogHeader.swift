@@ -122,11 +122,10 @@ public struct SyslogHeader: Equatable, Sendable {
             while tokenEnd < end, line[tokenEnd] != ASCII.space { tokenEnd += 1 }
             var next = tokenEnd
             while next < end, line[next] == ASCII.space { next += 1 }
-            let hostBytes = hostTable  // one lazy-global access, not one per byte
             // `QID: info: header …` (a grep or paste without the syslog prefix) has no host:
             // a host field never ends in a colon.
             guard tokenEnd > i, line[tokenEnd - 1] != ASCII.colon,
-                  hostBytes.withUnsafeBufferPointer({ t in (i..<tokenEnd).allSatisfy { t[Int(line[$0])] } }),
+                  (i..<tokenEnd).allSatisfy({ isHostByte(line[$0]) }),
                   let tag = tag(line, at: next) else {
                 return unparsed(from: start)
             }
@@ -150,24 +149,22 @@ public struct SyslogHeader: Equatable, Sendable {
         return (slash.map { $0 + 1 } ?? program.lowerBound)..<program.upperBound
     }
 
-    /// Bytes of a syslog tag: `postfix/submission/smtpd`, `postfix-10.0.0.1/smtp`, `amavis`.
-    private static let tagTable: [Bool] = (0..<256).map { value in
-        let b = UInt8(value)
-        return ASCII.isAlnum(b) || b == ASCII.slash || b == ASCII.dot || b == ASCII.hyphen || b == ASCII.underscore
+    /// Bytes of a syslog tag: `postfix/submission/smtpd`, `postfix-10.0.0.1/smtp`,
+    /// `amavis` (ASCII letters and digits, `/`, `.`, `-`, `_`).
+    package static func isTagByte(_ b: UInt8) -> Bool { ASCII.inSet(b, 0x03FF_E000_0000_0000, 0x07FF_FFFE_87FF_FFFE) }
+    /// Bytes of a syslog host field: a name, or an IPv4/IPv6 address (letters and
+    /// digits, `.`, `-`, `_`, `:`).
+    package static func isHostByte(_ b: UInt8) -> Bool { ASCII.inSet(b, 0x07FF_6000_0000_0000, 0x07FF_FFFE_87FF_FFFE) }
+
+    /// Whether a month name as syslog writes it (`Jan` … `Dec`) is at `i`.
+    private static func isMonth(_ b: UnsafeRawBufferPointer, at i: Int) -> Bool {
+        let names: StaticString = "JanFebMarAprMayJunJulAugSepOctNovDec"
+        let n = names.utf8Start
+        for k in stride(from: 0, to: 36, by: 3) where b[i] == n[k] && b[i + 1] == n[k + 1] && b[i + 2] == n[k + 2] {
+            return true
+        }
+        return false
     }
-
-    package static func isTagByte(_ b: UInt8) -> Bool { tagTable[Int(b)] }
-    package static func isHostByte(_ b: UInt8) -> Bool { hostTable[Int(b)] }
-
-    /// Bytes of a syslog host field: a name, or an IPv4/IPv6 address.
-    private static let hostTable: [Bool] = (0..<256).map { value in
-        let b = UInt8(value)
-        return ASCII.isAlnum(b) || b == ASCII.dot || b == ASCII.hyphen || b == ASCII.underscore || b == ASCII.colon
-    }
-
-    private static let months: [StaticString] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ]
 
     /// End and format of a timestamp starting at `i`, or nil.
     static func timestamp(_ b: UnsafeRawBufferPointer, from i: Int) -> (end: Int, format: Format)? {
@@ -207,7 +204,7 @@ public struct SyslogHeader: Equatable, Sendable {
             guard j - fraction == 6, b[j] == ASCII.space else { return nil }
             return (j, .unix)
         }
-        guard i + 15 <= end, months.contains(where: { b.matches($0, at: i) }), b[i + 3] == ASCII.space else {
+        guard i + 15 <= end, isMonth(b, at: i), b[i + 3] == ASCII.space else {
             return nil
         }
         var j = i + 4
@@ -295,10 +292,9 @@ public struct SyslogHeader: Equatable, Sendable {
     private static func tag(_ b: UnsafeRawBufferPointer, at i: Int) -> (program: Range<Int>, pid: Range<Int>?, messageStart: Int)? {
         let end = b.count
         var j = i
-        let allowed = tagTable  // one lazy-global access, not one per byte
         while j < end, b[j] != ASCII.space, b[j] != ASCII.leftBracket, b[j] != ASCII.colon {
             // A tag is a program name, never free text: anything else means this is no header.
-            guard allowed.withUnsafeBufferPointer({ $0[Int(b[j])] }) else { return nil }
+            guard isTagByte(b[j]) else { return nil }
             j += 1
         }
         guard j > i, j < end else { return nil }
