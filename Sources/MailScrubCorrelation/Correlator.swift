@@ -7,7 +7,7 @@ import MailScrubParsing
 /// State is dropped at `removed` or expiry, after `maxAge` of log time without a line, and, when
 /// more than `maxOpenMessages` are open, the least recently seen one at once (O(1) amortized:
 /// an age-ordered list, no sorting); memory stays bounded on endless input.
-public final class Correlator {
+public struct Correlator {
     public struct Options: Equatable, Sendable {
         /// Domains the server delivers for (lowercase); empty means "use the relay rule".
         public var localDomains: [String]
@@ -54,7 +54,7 @@ public final class Correlator {
 
     /// Takes one parsed line; appends the records it completes to `out`, raw, each to be
     /// written with the key of its `loggedAt`.
-    package func process(_ b: UnsafeRawBufferPointer, _ event: PostfixEvent, time: LogTime?, into out: inout RecordBatch) {
+    package mutating func process(_ b: UnsafeRawBufferPointer, _ event: PostfixEvent, time: LogTime?, into out: inout RecordBatch) {
         let now = time ?? latest
         if now > latest { latest = now }
         linesSinceSweep += 1
@@ -116,21 +116,21 @@ public final class Correlator {
     }
 
     /// The state of a message that starts at this line (`client=`, pickup).
-    private func start(_ key: QueueKey, _ now: LogTime) -> MessageState {
+    private mutating func start(_ key: QueueKey, _ now: LogTime) -> MessageState {
         // A message already queued under this (reused) id without `removed` ends here.
         if states[key]?.values.has(.messageSize) == true { end(key) }
         return state(key, now)
     }
 
     /// Forgets a message, keeping its state for a later one.
-    private func end(_ key: QueueKey) {
+    private mutating func end(_ key: QueueKey) {
         guard let state = states.removeValue(forKey: key) else { return }
         if spare.count < 1024 { spare.append(state) }
     }
 
     // MARK: State
 
-    private func state(_ key: QueueKey, _ now: LogTime) -> MessageState {
+    private mutating func state(_ key: QueueKey, _ now: LogTime) -> MessageState {
         if let existing = states[key] {
             touch(key, existing, now)
             return existing
@@ -150,7 +150,7 @@ public final class Correlator {
 
     /// Marks `state` as seen now. A new message joins the back of the eviction order;
     /// one seen again keeps its place and is moved back when it reaches the front.
-    private func touch(_ key: QueueKey, _ state: MessageState, _ now: LogTime) {
+    private mutating func touch(_ key: QueueKey, _ state: MessageState, _ now: LogTime) {
         state.lastSeen = now
         touches += 1
         if state.touch == 0 {
@@ -169,7 +169,7 @@ public final class Correlator {
     /// The least recently seen open message and its key, or nil when none is open. Each
     /// message seen since it was queued goes to the back instead (second chance), so
     /// every step is O(1) amortized and the order holds one entry per message.
-    private func oldest() -> (key: QueueKey, state: MessageState)? {
+    private mutating func oldest() -> (key: QueueKey, state: MessageState)? {
         while orderStart < order.count {
             let (key, serial) = order[orderStart]
             guard let state = states[key], state.queued == serial else {
@@ -185,7 +185,7 @@ public final class Correlator {
     }
 
     /// Forgets the least recently seen message (the cap is reached).
-    private func evictOldest() {
+    private mutating func evictOldest() {
         guard let (key, _) = oldest() else { return }
         end(key)
         orderStart += 1
@@ -194,7 +194,7 @@ public final class Correlator {
 
     /// Drops messages idle for `maxAge` of log time, oldest first, from the front of the
     /// eviction order; stops at the first one seen more recently.
-    private func sweep() {
+    private mutating func sweep() {
         linesSinceSweep = 0
         let cutoff = latest.seconds - options.maxAge
         while let (key, state) = oldest(), state.lastSeen.seconds < cutoff {
@@ -259,7 +259,7 @@ public final class Correlator {
 
     // MARK: Records
 
-    private func emitDelivery(
+    private mutating func emitDelivery(
         _ b: UnsafeRawBufferPointer, _ event: PostfixEvent, _ delivery: PostfixEvent.Delivery, _ state: MessageState,
         _ key: QueueKey, _ now: LogTime, into out: inout RecordBatch
     ) {
@@ -288,7 +288,7 @@ public final class Correlator {
         emit(record, into: &out)
     }
 
-    private func emitExpired(
+    private mutating func emitExpired(
         _ b: UnsafeRawBufferPointer, _ event: PostfixEvent, _ expiry: PostfixEvent.Expired, _ state: MessageState,
         _ key: QueueKey, _ now: LogTime, into out: inout RecordBatch
     ) {
@@ -310,7 +310,7 @@ public final class Correlator {
         state.values.remove(.deferred)
     }
 
-    private func emitReject(
+    private mutating func emitReject(
         _ b: UnsafeRawBufferPointer, _ event: PostfixEvent, _ reject: PostfixEvent.Reject, state: MessageState?,
         key: QueueKey?, now: LogTime, into out: inout RecordBatch
     ) {
@@ -346,7 +346,7 @@ public final class Correlator {
 
     /// Fills the message-level fields from `state` and the recipient-level ones (each
     /// recipient given with the bytes it is a range of).
-    private func fill(
+    private mutating func fill(
         _ record: inout DeliveryRecord, state: MessageState,
         recipient: (UnsafeRawBufferPointer, Range<Int>)?, origRecipient: (UnsafeRawBufferPointer, Range<Int>)?,
         deliveredBySMTP: Bool, into out: inout RecordBatch
@@ -397,7 +397,7 @@ public final class Correlator {
         }
     }
 
-    private func emit(_ record: DeliveryRecord, into out: inout RecordBatch) {
+    private mutating func emit(_ record: DeliveryRecord, into out: inout RecordBatch) {
         out.append(record)
         let status = out.bytes.withUnsafeBytes { String(decoding: UnsafeRawBufferPointer(rebasing: $0[record.status]), as: UTF8.self) }
         recordsByStatus[status, default: 0] += 1

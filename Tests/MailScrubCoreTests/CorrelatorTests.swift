@@ -4,7 +4,7 @@ import Testing
 @testable import MailScrubParsing
 
 @Suite struct CorrelatorTests {
-    static func feed(_ correlator: Correlator, _ lines: [String], clock: inout SyslogClock) -> [UInt8] {
+    static func feed(_ correlator: inout Correlator, _ lines: [String], clock: inout SyslogClock) -> [UInt8] {
         var out: [UInt8] = []
         var records = RecordBatch()
         var encoder = RecordEncoder()
@@ -24,26 +24,26 @@ import Testing
 
     /// Messages never removed are forgotten after max_age of log time.
     @Test func idleMessagesAreEvictedByAge() {
-        let correlator = Correlator(options: Correlator.Options(maxAge: 3600))
+        var correlator = Correlator(options: Correlator.Options(maxAge: 3600))
         var clock = TestSupport.clock(year: 2026)
         var lines = (0..<100).map { "Mar  3 09:00:00 mx postfix/qmgr[1]: \(String(0x10000 + $0, radix: 16, uppercase: true))A: from=<a@example.org>, size=1, nrcpt=1 (queue active)" }
         // Enough later lines to trigger a sweep.
         lines += (0..<5000).map { _ in "Mar  3 11:00:00 mx postfix/smtpd[1]: connect from unknown[192.0.2.1]" }
-        _ = Self.feed(correlator, lines, clock: &clock)
+        _ = Self.feed(&correlator, lines, clock: &clock)
         #expect(correlator.openMessages == 0)
         #expect(correlator.evicted == 100)
     }
 
     /// The number of open messages stays under the cap however many never end.
     @Test func openMessagesAreCapped() {
-        let correlator = Correlator(options: Correlator.Options(maxOpenMessages: 1000))
+        var correlator = Correlator(options: Correlator.Options(maxOpenMessages: 1000))
         var clock = TestSupport.clock(year: 2026)
         var peak = 0
         for batch in 0..<10 {
             let lines = (0..<2000).map { i in
                 "Mar  3 09:00:00 mx postfix/qmgr[1]: \(String(0x100000 + batch * 2000 + i, radix: 16, uppercase: true)): from=<a@example.org>, size=1, nrcpt=1 (queue active)"
             }
-            _ = Self.feed(correlator, lines, clock: &clock)
+            _ = Self.feed(&correlator, lines, clock: &clock)
             peak = max(peak, correlator.openMessages)
         }
         #expect(peak == 1000)
@@ -53,16 +53,16 @@ import Testing
     /// At the cap, the message seen least recently goes, not the one opened first: a
     /// message still being logged survives a flood of new queue ids.
     @Test func capEvictsTheLeastRecentlySeen() {
-        let correlator = Correlator(options: Correlator.Options(maxOpenMessages: 1000))
+        var correlator = Correlator(options: Correlator.Options(maxOpenMessages: 1000))
         var clock = TestSupport.clock(year: 2026)
         func qid(_ n: Int) -> String { String(0x100000 + n, radix: 16, uppercase: true) }
-        _ = Self.feed(correlator, ["Mar  3 09:00:00 mx postfix/qmgr[1]: 1A2B3C4D5E: from=<keep@example.org>, size=1, nrcpt=1 (queue active)"], clock: &clock)
+        _ = Self.feed(&correlator, ["Mar  3 09:00:00 mx postfix/qmgr[1]: 1A2B3C4D5E: from=<keep@example.org>, size=1, nrcpt=1 (queue active)"], clock: &clock)
         for n in 0..<5000 {
             var lines = ["Mar  3 09:00:01 mx postfix/smtpd[1]: \(qid(n)): client=unknown[192.0.2.1]"]
             if n % 500 == 0 { lines.append("Mar  3 09:00:01 mx postfix/cleanup[1]: 1A2B3C4D5E: message-id=<m@x>") }
-            _ = Self.feed(correlator, lines, clock: &clock)
+            _ = Self.feed(&correlator, lines, clock: &clock)
         }
-        let out = Self.feed(correlator, [
+        let out = Self.feed(&correlator, [
             "Mar  3 09:00:02 mx postfix/smtp[1]: 1A2B3C4D5E: to=<r@example.net>, relay=none, delay=1, status=sent (ok)",
         ], clock: &clock)
         let record = String(decoding: out, as: UTF8.self)
@@ -73,9 +73,9 @@ import Testing
 
     /// `removed` ends a message: a reused queue id starts afresh.
     @Test func removedEndsAMessageAndIdsAreReused() throws {
-        let correlator = Correlator()
+        var correlator = Correlator()
         var clock = TestSupport.clock(year: 2026)
-        let out = Self.feed(correlator, [
+        let out = Self.feed(&correlator, [
             "Mar  3 09:00:00 mx postfix/qmgr[1]: 4104E3D: from=<a@example.org>, size=10, nrcpt=1 (queue active)",
             "Mar  3 09:00:01 mx postfix/smtp[2]: 4104E3D: to=<b@example.net>, relay=none, delay=1, delays=0/0/1/0, dsn=4.4.1, status=deferred (x)",
             "Mar  3 09:00:02 mx postfix/qmgr[1]: 4104E3D: removed",

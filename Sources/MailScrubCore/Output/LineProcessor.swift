@@ -8,7 +8,7 @@ struct LineProcessor {
     let mode: Pipeline.Mode
     let keys: KeyRing
     private var scrubber = LineScrubber()
-    private let correlator: Correlator
+    private var correlator: Correlator
     private var recordEncoder = RecordEncoder()
     /// Records the current line completed, before they are written.
     private var completed = RecordBatch()
