@@ -39,7 +39,7 @@ struct RawValues {
     mutating func set(_ field: Field, _ b: UnsafeRawBufferPointer, _ range: Range<Int>) {
         kill(field)
         appendHeader(field, length: range.count)
-        bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[range]))
+        bytes.appendBytes(b, range)
     }
 
     mutating func remove(_ field: Field) {
@@ -60,7 +60,7 @@ struct RawValues {
 
     mutating func appendItem(_ b: UnsafeRawBufferPointer, _ range: Range<Int>) {
         appendLength(range.count)
-        bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[range]))
+        bytes.appendBytes(b, range)
     }
 
     mutating func endList() {

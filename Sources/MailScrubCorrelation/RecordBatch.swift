@@ -30,14 +30,14 @@ package struct RecordBatch {
         if lowercased {
             for i in range { bytes.append(ASCII.lower(b[i])) }
         } else {
-            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[range]))
+            bytes.appendBytes(b, range)
         }
         return start..<bytes.count
     }
 
     mutating func store(_ literal: StaticString) -> Range<Int> {
         let start = bytes.count
-        bytes.append(contentsOf: UnsafeRawBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+        bytes.appendBytes(literal)
         return start..<bytes.count
     }
 

@@ -148,7 +148,7 @@ final class BlockScheduler: @unchecked Sendable {
     /// Copies the lines of `chunk` in `run` into the block and empties `run`; returns
     /// the block's size.
     private func append(_ run: inout Range<Int>, of chunk: UnsafeRawBufferPointer) -> Int {
-        if !run.isEmpty { block.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[run])) }
+        if !run.isEmpty { block.appendBytes(chunk, run) }
         run = 0..<0
         return block.count
     }
@@ -182,7 +182,7 @@ final class BlockScheduler: @unchecked Sendable {
     /// block's size.
     private func take(_ line: Line) -> Int {
         if line.truncated { truncatedLines += 1 }
-        block.append(contentsOf: line.bytes)
+        block.appendBytes(line.bytes)
         if line.terminated { block.append(ASCII.newline) }
         return block.count
     }

@@ -233,7 +233,7 @@ struct EventEncoder {
         if let name = client.name, p.policy.hostnames != .drop {
             scratch.removeAll(keepingCapacity: true)
             if b.matchesWhole("unknown", name) || name.isEmpty {
-                scratch.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[name]))
+                scratch.appendBytes(b, name)
             } else if p.policy.hostnames == .keep {
                 // Kept names still lose the client address many of them spell out
                 // (`203-0-113-7.dyn.example.net`).

@@ -21,7 +21,7 @@ enum JSONWriter {
                 i += length
                 continue
             }
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[run..<i]))
+            out.appendBytes(b, run..<i)
             switch c {
             case ASCII.quote, ASCII.backslash:
                 out.append(ASCII.backslash)
@@ -52,7 +52,7 @@ enum JSONWriter {
             i += 1
             run = i
         }
-        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[run..<i]))
+        out.appendBytes(b, run..<i)
         out.append(ASCII.quote)
     }
 
@@ -86,7 +86,7 @@ enum JSONWriter {
     /// backslashes or control characters (pseudonyms, key ids, queue ids, times).
     static func appendPlainString(_ bytes: [UInt8], to out: inout [UInt8]) {
         out.append(ASCII.quote)
-        out.append(contentsOf: bytes)
+        bytes.withUnsafeBytes { out.appendBytes($0) }
         out.append(ASCII.quote)
     }
 
@@ -97,7 +97,7 @@ enum JSONWriter {
 
     static func appendPlainString(_ b: UnsafeRawBufferPointer, _ range: Range<Int>, to out: inout [UInt8]) {
         out.append(ASCII.quote)
-        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[range]))
+        out.appendBytes(b, range)
         out.append(ASCII.quote)
     }
 
@@ -119,8 +119,7 @@ enum JSONWriter {
     /// so `0.62` stays `0.62`.
     static func appendNumber(_ b: UnsafeRawBufferPointer, _ range: Range<Int>?, to out: inout [UInt8]) {
         guard let range, ASCII.isJSONNumber(b, range) else {
-            out.append(contentsOf: "null".utf8)
-            return
+            return appendNull(to: &out)
         }
         // Leading zeros are not JSON: skip them (keeping one before a dot or alone).
         var i = range.lowerBound
@@ -129,7 +128,7 @@ enum JSONWriter {
             i += 1
         }
         while i + 1 < range.upperBound, b[i] == 0x30, ASCII.isDigit(b[i + 1]) { i += 1 }
-        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[i..<range.upperBound]))
+        out.appendBytes(b, i..<range.upperBound)
     }
 
     /// The decimal digits of `value` (with `-` when negative); the one integer writer.
@@ -143,32 +142,30 @@ enum JSONWriter {
                 digits[i] = UInt8(truncatingIfNeeded: 0x30 + n % 10)
                 n /= 10
             } while n > 0
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[i...]))
+            out.appendBytes(UnsafeRawBufferPointer(digits), i..<20)
         }
     }
 
     static func appendKey(_ key: StaticString, first: Bool = false, to out: inout [UInt8]) {
-        // `,"key":` composed on the stack and appended once: one capacity check, not five.
+        // `,"key":` written into the array's new capacity: one capacity check, not five.
         let n = key.utf8CodeUnitCount
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: n + 4) { text in
-            var k = 0
-            if !first {
-                text[0] = ASCII.comma
-                k = 1
+        out.append(addingCapacity: n + 4) { span in
+            if !first { span.append(ASCII.comma) }
+            span.append(ASCII.quote)
+            span.withUnsafeMutableBufferPointer { buffer, count in
+                // Safe to force unwrap: the span has room for the key.
+                (buffer.baseAddress! + count).initialize(from: key.utf8Start, count: n)
+                count += n
             }
-            text[k] = ASCII.quote
-            // Safe to force unwrap: the allocation holds at least four bytes.
-            (text.baseAddress! + k + 1).update(from: key.utf8Start, count: n)
-            text[k + 1 + n] = ASCII.quote
-            text[k + 2 + n] = ASCII.colon
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: text[0..<k + 3 + n]))
+            span.append(ASCII.quote)
+            span.append(ASCII.colon)
         }
     }
 
-    static func appendNull(to out: inout [UInt8]) { out.append(contentsOf: "null".utf8) }
+    static func appendNull(to out: inout [UInt8]) { out.appendBytes("null") }
 
     static func appendBool(_ value: Bool?, to out: inout [UInt8]) {
         guard let value else { return appendNull(to: &out) }
-        out.append(contentsOf: value ? "true".utf8 : "false".utf8)
+        out.appendBytes(value ? "true" : "false")
     }
 }

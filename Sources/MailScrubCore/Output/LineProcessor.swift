@@ -148,7 +148,7 @@ struct LineProcessor {
             if terminated { output.append(ASCII.newline) }
         case .records where collects:
             // A worker of a parallel run: the line is correlated later, in order.
-            parsed.storage.append(contentsOf: b)
+            parsed.storage.appendBytes(b)
             parsed.lines.append((parsed.storage.count, event))
         case .records, .events:
             let time = event.header.timestamp.flatMap { clock.time(b, $0) }

@@ -131,7 +131,7 @@ struct RecordFieldWriter {
 
     private func writeSpan(_ span: Range<Int>, _ out: inout [UInt8]) {
         out.append(ASCII.quote)
-        rendered.withUnsafeBytes { out.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[span])) }
+        rendered.withUnsafeBytes { out.appendBytes($0, span) }
         out.append(ASCII.quote)
     }
 }

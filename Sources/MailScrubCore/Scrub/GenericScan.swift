@@ -63,11 +63,11 @@ enum GenericScan {
             default:
                 // A hex digit or `:`.
                 if let ip = IPScanner.match(b, at: i, lowerLimit: range.lowerBound, end: end), !runsIntoAddress(b, ip, end) {
-                    out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[copied..<ip.lowerBound]))
+                    out.appendBytes(b, copied..<ip.lowerBound)
                     p.appendIP(b, ip, to: &out)
                     replaced = ip
                 } else if ASCII.isDigit(c), let ip = IPScanner.dashedIPv4(b, at: i, lowerLimit: range.lowerBound, end: end) {
-                    out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[copied..<ip.lowerBound]))
+                    out.appendBytes(b, copied..<ip.lowerBound)
                     appendDashedIP(b, ip, with: p, into: &out)
                     replaced = ip
                 }
@@ -79,7 +79,7 @@ enum GenericScan {
                 i += 1
             }
         }
-        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[copied..<end]))
+        out.appendBytes(b, copied..<end)
     }
 
     /// Whether the IPv4 address `ip` is the start of a local part (`1.2.3.4x@y`,
@@ -109,7 +109,7 @@ enum GenericScan {
     ) -> Range<Int>? {
         // `<"…` whose quote is never closed: a quoted local part cut off, all of it goes.
         if open + 1 < end, b[open + 1] == ASCII.quote, KeyValue.quotedEnd(b, from: open + 2, to: end) >= end {
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[lowerLimit...open]))
+            out.appendBytes(b, lowerLimit..<open + 1)
             p.appendHash(.local, of: UnsafeRawBufferPointer(rebasing: b[open + 1..<end]), to: &out)
             return lowerLimit..<end
         }
@@ -126,7 +126,7 @@ enum GenericScan {
            isMessageID || b[open + 1] == ASCII.quote || b.firstIndex(of: ASCII.space, from: open + 1, to: end) == nil {
             // A message-id, a quoted local part or an address (one word) cut off with its
             // line: all of it goes.
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[lowerLimit...open]))
+            out.appendBytes(b, lowerLimit..<open + 1)
             p.appendHash(isMessageID ? .messageID : .local, of: UnsafeRawBufferPointer(rebasing: b[open + 1..<end]), to: &out)
             return lowerLimit..<end
         }
@@ -137,7 +137,7 @@ enum GenericScan {
                 || b.matches(": Recipient address rejected", at: close + 1)
                 || b.matches(": Sender address rejected", at: close + 1)
                 || b.matches("... ", at: close + 1) else { return nil }
-        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[lowerLimit...open]))
+        out.appendBytes(b, lowerLimit..<open + 1)
         if isMessageID {
             p.appendMessageID(b, inner, to: &out)
         } else {
@@ -187,7 +187,7 @@ enum GenericScan {
         }
         let stop = domainEnd(b, after: at, end: end)
         guard start < at || stop > at + 1 else { return nil }
-        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[lowerLimit..<start]))
+        out.appendBytes(b, lowerLimit..<start)
         if start == lowerLimit, start < at, let last = out.last, ASCII.isLocalPartByte(last) {
             // Glued to the pseudonym just written (junk such as `a@b\xd1@c`): a second
             // pseudonym right after it would read as one long local part, so this local
@@ -255,7 +255,7 @@ enum GenericScan {
         guard close > open + 1 else { return nil }
         // An address inside is left to the `@` rule, which also keeps its domain.
         guard b.firstIndex(of: ASCII.at, from: open + 1, to: close) == nil else { return nil }
-        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[lowerLimit...open]))
+        out.appendBytes(b, lowerLimit..<open + 1)
         p.appendAddress(b, open + 1..<close, to: &out)
         guard close < end, b[close] == ASCII.quote else { return lowerLimit..<close }
         out.append(ASCII.quote)

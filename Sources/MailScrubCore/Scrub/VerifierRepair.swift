@@ -18,7 +18,7 @@ enum VerifierRepair {
                         out.append(b[i])
                         i += 1
                     } else if let length = UTF8Sequence.length(b, at: i, end: b.count) {
-                        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[i..<i + length]))
+                        out.appendBytes(b, i..<i + length)
                         i += length
                     } else {
                         out.append(contentsOf: [0xEF, 0xBF, 0xBD])
@@ -52,11 +52,11 @@ enum VerifierRepair {
                     guard flaggedSpan.upperBound > copied else { continue }
                     let span = max(flaggedSpan.lowerBound, copied)..<flaggedSpan.upperBound
                     let local = span.lowerBound - start..<span.upperBound - start
-                    out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[copied - start..<local.lowerBound]))
+                    out.appendBytes(b, copied - start..<local.lowerBound)
                     if attempt < 2 { replace(b, local, kind, with: p, into: &out) }
                     copied = span.upperBound
                 }
-                out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[(copied - start)...]))
+                out.appendBytes(b, (copied - start)..<b.count)
             }
         }
         // Still flagged after every round: nothing of the text is kept.

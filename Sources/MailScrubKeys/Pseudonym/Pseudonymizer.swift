@@ -85,7 +85,7 @@ public final class Pseudonymizer {
     public func appendHash(_ context: PseudonymContext, of value: UnsafeRawBufferPointer, to output: inout [UInt8]) {
         let slot = cache.slot(context, value)
         if let slot, let remembered = cache.lookup(slot, value) {
-            output.append(contentsOf: remembered)
+            output.appendBytes(UnsafeRawBufferPointer(remembered))
             return
         }
         let n = options.hashBytes
@@ -97,7 +97,7 @@ public final class Pseudonymizer {
             hex[2 * k + 1] = ASCII.hexDigit(mac[k] & 0x0F)
         }
         let pseudonym = UnsafeBufferPointer(start: hex, count: 2 * n)
-        output.append(contentsOf: pseudonym)
+        output.appendBytes(UnsafeRawBufferPointer(pseudonym))
         if let slot { cache.store(slot, value, pseudonym) }
     }
 
@@ -151,7 +151,7 @@ public final class Pseudonymizer {
     public func appendHostname(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, to output: inout [UInt8]) {
         switch policy.hostnames {
         case .keep:
-            output.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[range]))
+            output.appendBytes(bytes, range)
         case .hash:
             withUnsafeTemporaryAllocation(byteCount: range.count, alignment: 1) { lowered in
                 for (k, i) in range.enumerated() { lowered[k] = ASCII.lower(bytes[i]) }

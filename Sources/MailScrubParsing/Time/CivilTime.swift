@@ -112,7 +112,7 @@ public struct LogTime: Comparable, Sendable {
                 digits(Int(microseconds), 6)
             }
             byte(0x5A)  // Z
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: text[0..<n]))
+            out.appendBytes(UnsafeRawBufferPointer(text), 0..<n)
         }
     }
 }

@@ -51,22 +51,22 @@ public enum SenderDecoder {
         out.removeAll(keepingCapacity: true)
         let n = s.count
         guard let at = s.lastIndex(of: ASCII.at, from: 0, to: n), at > 0 else {
-            out.append(contentsOf: s)
+            out.appendBytes(s)
             return Spans(sender: 0..<n, list: nil)
         }
         /// Appends `s[local]` and the host (from the `@`); returns where it went.
         func address(_ local: Range<Int>) -> Range<Int> {
             let start = out.count
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: s[local]))
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: s[at..<n]))
+            out.appendBytes(s, local)
+            out.appendBytes(s, at..<n)
             return start..<out.count
         }
         func hasEquals() -> Bool { s.firstIndex(of: ASCII.equals, from: 0, to: at) != nil }
 
         if let (local, domain) = srs(s, at) {
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: s[local]))
+            out.appendBytes(s, local)
             out.append(ASCII.at)
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: s[domain]))
+            out.appendBytes(s, domain)
             return Spans(sender: 0..<out.count, list: nil)
         }
         for (prefix, length) in [("prvs=", 5), ("msprvs1=", 8)] as [(StaticString, Int)] where s.matchesIgnoringCase(prefix, at: 0) {
@@ -94,7 +94,7 @@ public enum SenderDecoder {
                 return Spans(sender: sender, list: sender)
             }
         }
-        out.append(contentsOf: s)
+        out.appendBytes(s)
         return Spans(sender: 0..<n, list: nil)
     }
 
