@@ -141,11 +141,16 @@ package enum Delivery {
         return QueueID.isQueueID(b, at + 10..<j) ? at + 10..<j : nil
     }
 
+    /// Where `literal` last starts in `from..<to`, wholly inside it, or nil.
     package static func lastIndex(of literal: StaticString, in b: UnsafeRawBufferPointer, from: Int, to: Int) -> Int? {
-        var i = to - literal.utf8CodeUnitCount
-        while i >= from {
+        let n = literal.utf8CodeUnitCount
+        guard n > 0 else { return to >= from ? to : nil }
+        // Only where the first byte is (found eight bytes at a time) is the rest compared.
+        let first = ByteSet(literal.utf8Start[0])
+        var limit = to - n + 1
+        while limit > from, let i = first.lastIndex(in: b, from: from, to: limit) {
             if b.matches(literal, at: i) { return i }
-            i -= 1
+            limit = i
         }
         return nil
     }
