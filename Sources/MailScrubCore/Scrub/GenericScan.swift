@@ -156,7 +156,9 @@ enum GenericScan {
         let keyEnd = j - 1
         var keyStart = keyEnd
         while keyStart > lowerLimit, ASCII.isKeyByte(b[keyStart - 1]) { keyStart -= 1 }
-        for key in keys where b.matchesWhole(key, keyStart..<keyEnd) { return true }
+        // Most keys before a value (`from=`, `to=`) have no length of these.
+        let length = keyEnd - keyStart
+        for key in keys where key.utf8CodeUnitCount == length && b.matchesWhole(key, keyStart..<keyEnd) { return true }
         return false
     }
 

@@ -292,12 +292,10 @@ public struct SyslogHeader: Equatable, Sendable {
     private static func tag(_ b: UnsafeRawBufferPointer, at i: Int) -> (program: Range<Int>, pid: Range<Int>?, messageStart: Int)? {
         let end = b.count
         var j = i
-        while j < end, b[j] != ASCII.space, b[j] != ASCII.leftBracket, b[j] != ASCII.colon {
-            // A tag is a program name, never free text: anything else means this is no header.
-            guard isTagByte(b[j]) else { return nil }
-            j += 1
-        }
-        guard j > i, j < end else { return nil }
+        while j < end, isTagByte(b[j]) { j += 1 }
+        // A tag is a program name, never free text: it ends at its pid or colon, and any
+        // other byte (a space: this was a host) means this is no tag.
+        guard j > i, j < end, b[j] == ASCII.leftBracket || b[j] == ASCII.colon else { return nil }
         let program = i..<j
         var pid: Range<Int>?
         if b[j] == ASCII.leftBracket {
