@@ -56,14 +56,28 @@ enum JSONWriter {
         out.append(ASCII.quote)
     }
 
-    /// The first index in `from..<to` whose byte is not `plain` (or `to`), eight bytes at
-    /// a time: a flagged lane is a control byte, DEL, `"`, `\` or a byte of 0x80 and up.
-    /// Only lanes above a truly flagged one can be flagged falsely (by a carry or a
-    /// borrow), so the lowest flagged lane is exact.
+    /// The first index in `from..<to` whose byte is not `plain` (or `to`): sixteen bytes
+    /// at a time while all are plain, then eight: a flagged lane is a control byte, DEL,
+    /// `"`, `\` or a byte of 0x80 and up. Only lanes above a truly flagged one can be
+    /// flagged falsely (by a carry or a borrow), so the lowest flagged lane is exact.
     private static func firstNotPlain(_ b: UnsafeRawBufferPointer, from: Int, to: Int) -> Int {
         guard let base = b.baseAddress else { return to }
         let ones = ByteSet.ones
         var i = from
+        // Equality tests only (ordered byte compares are not single vector instructions):
+        // a control byte has none of the top three bits, 0x80 and up has the top one.
+        let zero = SIMD16<UInt8>(repeating: 0), top3 = SIMD16<UInt8>(repeating: 0xE0), top = SIMD16<UInt8>(repeating: 0x80)
+        let del = SIMD16<UInt8>(repeating: 0x7F), quote = SIMD16<UInt8>(repeating: ASCII.quote)
+        let backslash = SIMD16<UInt8>(repeating: ASCII.backslash)
+        while i &+ 16 <= to {
+            let v = base.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
+            let flagged = (v & top3 .== zero) .| (v & top .== top) .| (v .== del) .| (v .== quote) .| (v .== backslash)
+            // Any lane set (read as two words; `any` is not inlined here). The words below
+            // find which byte it is.
+            let lanes = unsafeBitCast(flagged, to: SIMD2<UInt64>.self)
+            if lanes[0] | lanes[1] != 0 { break }
+            i &+= 16
+        }
         while i + 8 <= to {
             let w = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
             let quotes = ByteSet.zeroBytes(w ^ (UInt64(ASCII.quote) &* ones))
