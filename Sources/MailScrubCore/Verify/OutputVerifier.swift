@@ -67,7 +67,6 @@ public struct OutputVerifier {
 
     /// Calls `body` with the span and kind of each token in `b` that is not a pseudonym.
     func forEachFinding(_ b: UnsafeRawBufferPointer, _ body: (Range<Int>, Kind) -> Void) {
-        let tokenBytes = Self.tokenBytes
         var i = 0
         // The next byte a token needs, at or after `i`: `@`, `<`, or the first `.`, `:`
         // or `-` of an IP address. Before it the loop below would find nothing, except an
@@ -75,7 +74,7 @@ public struct OutputVerifier {
         var next = -1
         while i < b.count {
             if next < i {
-                next = tokenBytes.firstIndex(in: b, from: i, to: b.count)
+                next = Self.nextTokenByte(b, from: i)
                 guard next < b.count else { return }
                 i = IPScanner.earliestStart(b, before: next, notBefore: i)
             }
@@ -145,8 +144,13 @@ public struct OutputVerifier {
         }
     }
 
-    /// Bytes every token holds one of, near its start: see `forEachFinding`.
-    private static var tokenBytes: ByteSet { ByteSet(ASCII.at, ASCII.lessThan, ASCII.dot, ASCII.colon, ASCII.hyphen) }
+    /// The next byte every token holds one of near its start, at or after `from` (see
+    /// `forEachFinding`), or the end. Its own function: the scan inlines into it with the
+    /// set as constants, which it does not into the long loop that calls it.
+    @inline(never)
+    private static func nextTokenByte(_ b: UnsafeRawBufferPointer, from: Int) -> Int {
+        ByteSet(ASCII.at, ASCII.lessThan, ASCII.dot, ASCII.colon, ASCII.hyphen).firstIndex(in: b, from: from, to: b.count)
+    }
 
     /// Bytes where a token may start: `@`, `<`, hex digits and `:` (IP addresses).
     static func isTrigger(_ b: UInt8) -> Bool { ASCII.inSet(b, 0x17FF_0000_0000_0000, 0x0000_007E_0000_007F) }
