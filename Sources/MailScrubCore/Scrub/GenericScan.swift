@@ -9,11 +9,6 @@ enum GenericScan {
     /// Bytes that start a token (`<`, `@`, `"`) or that an IP address holds near its start.
     private static var tokenBytes: ByteSet { ByteSet(ASCII.lessThan, ASCII.at, ASCII.quote, ASCII.dot, ASCII.colon, ASCII.hyphen) }
 
-    /// Keys after which a bracketed value is a message-id even without an `@`.
-    static let messageIDKeys: [StaticString] = [
-        "message-id", "msgid", "message_id", "resent-message-id", "in-reply-to", "references",
-    ]
-
     /// Keys that run into an address without a space (`sender=a@b`): cut off before hashing.
     private static let addressKeys: [StaticString] = [
         "from", "to", "sender", "recipient", "envelope-from", "envelope_from", "user", "rcpt",
@@ -121,7 +116,7 @@ enum GenericScan {
         }
         // The key may stand before the span being rewritten (a field cut out of a line), so
         // look back into the whole line: reading raw context is harmless.
-        let isMessageID = followsKey(b, before: open, lowerLimit: 0, keys: messageIDKeys)
+        let isMessageID = followsMessageIDKey(b, before: open, lowerLimit: 0)
         if close == end, open + 1 < end,
            isMessageID || b[open + 1] == ASCII.quote || b.firstIndex(of: ASCII.space, from: open + 1, to: end) == nil {
             // A message-id, a quoted local part or an address (one word) cut off with its
@@ -147,19 +142,28 @@ enum GenericScan {
         return lowerLimit..<close + 1
     }
 
-    /// Whether `position` is preceded by `key:` or `key=` (optional spaces) for one of `keys`.
-    static func followsKey(_ b: UnsafeRawBufferPointer, before position: Int, lowerLimit: Int, keys: [StaticString]) -> Bool {
+    /// Whether `position` is preceded by `key:` or `key=` (optional spaces) for a key after
+    /// which a bracketed value is a message-id even without an `@`: `message-id`,
+    /// `msgid`, `message_id`, `resent-message-id`, `in-reply-to`, `references`.
+    static func followsMessageIDKey(_ b: UnsafeRawBufferPointer, before position: Int, lowerLimit: Int) -> Bool {
         var j = position
         // Spaces, and junk bytes of a damaged line, may stand between key and value.
         while j > lowerLimit, position - j < 16, HeaderCheckLine.isJunk(b[j - 1]) { j -= 1 }
         guard j > lowerLimit, b[j - 1] == ASCII.colon || b[j - 1] == ASCII.equals else { return false }
         let keyEnd = j - 1
         var keyStart = keyEnd
-        while keyStart > lowerLimit, ASCII.isKeyByte(b[keyStart - 1]) { keyStart -= 1 }
-        // Most keys before a value (`from=`, `to=`) have no length of these.
-        let length = keyEnd - keyStart
-        for key in keys where key.utf8CodeUnitCount == length && b.matchesWhole(key, keyStart..<keyEnd) { return true }
-        return false
+        // A word longer than the longest key is none of them, however long it runs.
+        while keyStart > lowerLimit, keyEnd - keyStart <= 17, ASCII.isKeyByte(b[keyStart - 1]) { keyStart -= 1 }
+        let key = keyStart..<keyEnd
+        func named(_ name: StaticString) -> Bool { b.matchesWhole(name, key) }
+        // By length: most keys before a value (`from=`, `to=`) have none of these.
+        switch key.count {
+        case 5: return named("msgid")
+        case 10: return named("message-id") || named("message_id") || named("references")
+        case 11: return named("in-reply-to")
+        case 17: return named("resent-message-id")
+        default: return false
+        }
     }
 
     /// An address around the `@` at `at`: the local part runs left over atext (or is a

@@ -122,7 +122,7 @@ public struct OutputVerifier {
                 continue
             }
             // The key first: most `<…>` in output are addresses after `from=` or `to=`.
-            if c == ASCII.lessThan, GenericScan.followsKey(b, before: i, lowerLimit: 0, keys: GenericScan.messageIDKeys),
+            if c == ASCII.lessThan, GenericScan.followsMessageIDKey(b, before: i, lowerLimit: 0),
                let close = b.firstIndex(of: ASCII.greaterThan, from: i + 1, to: b.count), close > i + 1,
                !isPseudonym(b, i + 1..<close) {
                 body(i..<close + 1, .messageID)
