@@ -187,7 +187,9 @@ public struct Correlator {
     /// Forgets the least recently seen message (the cap is reached).
     private mutating func evictOldest() {
         guard let (key, _) = oldest() else { return }
-        end(key)
+        // Not kept for reuse: this runs while the line's own state is in use, and must
+        // never hand that one out again.
+        states[key] = nil
         orderStart += 1
         evicted += 1
     }

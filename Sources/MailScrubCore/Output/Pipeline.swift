@@ -113,7 +113,8 @@ public final class Pipeline {
     }
 
     /// Lends the core and the splitter to `body` for the whole call: inside, each line
-    /// reaches its state without runtime exclusivity checks.
+    /// reaches its state without runtime exclusivity checks. A sink must therefore not
+    /// call back into this pipeline (its counters are lent out too).
     private func withCore<R>(_ body: (inout LineProcessor, inout LineSplitter) throws -> R) rethrows -> R {
         var lent = core.take()!
         defer { core = lent }
