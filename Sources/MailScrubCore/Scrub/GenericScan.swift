@@ -41,6 +41,10 @@ enum GenericScan {
                 next = tokenBytes.firstIndex(in: b, from: i, to: end)
                 guard next < end else { break }
                 i = IPScanner.earliestStart(b, before: next, notBefore: i)
+                if b[next] == ASCII.colon, let runEnd = IPScanner.addressFreeRunEnd(b, from: i, end: end) {
+                    i = runEnd
+                    continue
+                }
             }
             let c = b[i]
             guard isTrigger(c) else {

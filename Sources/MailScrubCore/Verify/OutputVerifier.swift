@@ -77,6 +77,10 @@ public struct OutputVerifier {
                 next = Self.nextTokenByte(b, from: i)
                 guard next < b.count else { return }
                 i = IPScanner.earliestStart(b, before: next, notBefore: i)
+                if b[next] == ASCII.colon, let runEnd = IPScanner.addressFreeRunEnd(b, from: i, end: b.count) {
+                    i = runEnd
+                    continue
+                }
             }
             let c = b[i]
             guard Self.isTrigger(c) else {

@@ -37,6 +37,29 @@
         return start
     }
 
+    /// The end of the run of hex digits and colons at `start`, when no address can start
+    /// anywhere in it, else nil: fewer than six colons and no `::` rule out IPv6 (which
+    /// has `::`, eight groups, or six and an IPv4 tail), and a run that stops at neither
+    /// `.` nor `-` holds no dotted or dashed IPv4 either. Clock times (`19:42:12`),
+    /// `QID:` and `[pid]:` are such runs: scanners pass over them in one step instead of
+    /// trying an address at each of their digits.
+    @inlinable package static func addressFreeRunEnd(_ b: UnsafeRawBufferPointer, from start: Int, end: Int) -> Int? {
+        var j = start
+        var colons = 0
+        while j < end {
+            let c = b[j]
+            if c == ASCII.colon {
+                if j + 1 < end, b[j + 1] == ASCII.colon { return nil }
+                colons += 1
+            } else if !ASCII.isHexDigit(c) {
+                break
+            }
+            j += 1
+        }
+        guard colons < 6, j == end || (b[j] != ASCII.dot && b[j] != ASCII.hyphen) else { return nil }
+        return j
+    }
+
     /// Four decimal octets joined by `-`, as reverse-DNS names spell out a client address
     /// (`203-0-113-7.dyn.example.net`, `c-198-51-100-23.hsd1…`, `ip-192-0-2-10.ec2…`),
     /// not part of a longer run of numbers and dashes.
