@@ -89,12 +89,29 @@
         return to
     }
 
-    /// The last index in `from..<to` holding a byte of the set, or nil: eight bytes at a
-    /// time from the end, with the exact test, since the highest flagged lane is wanted.
+    /// The last index in `from..<to` holding a byte of the set, or nil: sixteen bytes at
+    /// a time from the end while none is there, then eight, with the exact test, since
+    /// the highest flagged lane is wanted.
     @inlinable @inline(__always)
     package func lastIndex(in b: UnsafeRawBufferPointer, from: Int, to: Int) -> Int? {
         guard let base = b.baseAddress else { return nil }
         var end = to
+        if end - 16 >= from {
+            let v0 = SIMD16<UInt8>(repeating: UInt8(truncatingIfNeeded: m0))
+            let v1 = SIMD16<UInt8>(repeating: UInt8(truncatingIfNeeded: m1))
+            let v2 = SIMD16<UInt8>(repeating: UInt8(truncatingIfNeeded: m2))
+            let v3 = SIMD16<UInt8>(repeating: UInt8(truncatingIfNeeded: m3))
+            let v4 = SIMD16<UInt8>(repeating: UInt8(truncatingIfNeeded: m4))
+            let v5 = SIMD16<UInt8>(repeating: UInt8(truncatingIfNeeded: m5))
+            repeat {
+                let v = base.loadUnaligned(fromByteOffset: end &- 16, as: SIMD16<UInt8>.self)
+                let hit = (v .== v0) .| (v .== v1) .| (v .== v2) .| (v .== v3) .| (v .== v4) .| (v .== v5)
+                // A hit in these sixteen: the words below find the last one.
+                let lanes = unsafeBitCast(hit, to: SIMD2<UInt64>.self)
+                if lanes[0] | lanes[1] != 0 { break }
+                end &-= 16
+            } while end - 16 >= from
+        }
         while end - 8 >= from {
             let w = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: end - 8, as: UInt64.self))
             let hits = Self.exactZeroBytes(w ^ m0) | Self.exactZeroBytes(w ^ m1) | Self.exactZeroBytes(w ^ m2)
