@@ -140,10 +140,10 @@ public struct LineScrubber {
     /// scan could not recognise. The first element that is not a number is the user.
     private mutating func dovecotUsers(_ b: UnsafeRawBufferPointer, from start: Int) {
         var i = start
-        while let open = b.firstIndex(of: ASCII.leftParen, from: i, to: b.count) {
+        while let open = b.firstIndex(memchr: ASCII.leftParen, from: i, to: b.count) {
             // A line cut inside the parentheses: the user runs to its end, or to a NUL run
             // (what follows a crash's NULs is another line, as for quotes and brackets).
-            let lineEnd = b.firstIndex(of: 0, from: open + 1, to: b.count) ?? b.count
+            let lineEnd = b.firstIndex(memchr: 0, from: open + 1, to: b.count) ?? b.count
             let close = b.firstIndex(of: ASCII.rightParen, from: open + 1, to: lineEnd) ?? lineEnd
             i = close + 1
             guard open > start, ASCII.isAlpha(b[open - 1]) || b[open - 1] == ASCII.hyphen else { continue }
