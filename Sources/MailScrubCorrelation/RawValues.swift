@@ -9,7 +9,7 @@ import MailScrubParsing
 /// (most of a flood of unfinished sessions) holds no buffer.
 struct RawValues {
     enum Field: UInt8 {
-        /// Marks an entry set again later.
+        /// Marks an entry replaced or removed since.
         case dead = 0
         case sender, messageSize, nrcpt, messageID, resentMessageID, inReplyTo, lastReference
         case spamScore, listPost, previousQueueID, notificationFor
