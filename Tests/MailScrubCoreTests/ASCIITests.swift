@@ -43,4 +43,27 @@ import Testing
         }
         #expect(Array("ab".utf8).withUnsafeBytes { LowerHex.isRun($0, 1..<1) })
     }
+
+    /// UTF-8 validation, which skips ASCII sixteen bytes at a time, agrees with the
+    /// standard library's wherever the non-ASCII bytes fall and from every start.
+    @Test func utf8ValidationAgreesWithTheStandardLibrary() {
+        var rng = FailClosedPropertyTests.Generator(state: 31)
+        // Well-formed pieces, truncated ones, and the ill-formed ones strict decoders reject:
+        // overlong (C0 AF, E0 80 80, F0 80 80 80), surrogates (ED A0 80), above U+10FFFF (F4 90 80 80).
+        let pieces: [[UInt8]] = [
+            [0x61], [0x20], Array("é".utf8), Array("€".utf8), Array("😀".utf8), Array("\u{10FFFF}".utf8), Array("\u{D7FF}".utf8),
+            [0xFF], [0xC3], [0x80], [0xE2, 0x82], [0xC0, 0xAF], [0xE0, 0x80, 0x80], [0xED, 0xA0, 0x80], [0xF0, 0x80, 0x80, 0x80],
+            [0xF4, 0x90, 0x80, 0x80],
+        ]
+        for _ in 0..<5000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<rng.below(12) {
+                let piece = rng.pick(pieces)
+                for _ in 0..<(piece == [0x61] ? rng.below(20) : 1) { bytes += piece }
+            }
+            let start = rng.below(bytes.count + 1)
+            let expected = String(validating: bytes[start...], as: UTF8.self) != nil
+            #expect(bytes.withUnsafeBytes { UTF8Sequence.isValid($0, from: start) } == expected, "\(bytes) from \(start)")
+        }
+    }
 }

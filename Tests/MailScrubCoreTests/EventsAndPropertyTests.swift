@@ -26,6 +26,8 @@ import Testing
         for line in lines {
             let object = try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any]
             #expect(object?["event"] is String)
+            // Well-formed UTF-8 too, which this JSON parser does not insist on but strict ones do.
+            #expect(String(validating: line, as: UTF8.self) != nil, "\(Array(line))")
         }
     }
 
@@ -49,6 +51,7 @@ import Testing
         #expect(failures.isEmpty, "\(failures.prefix(5))")
         for line in output.split(separator: 0x0A) {
             #expect((try? JSONSerialization.jsonObject(with: Data(line))) != nil)
+            #expect(String(validating: line, as: UTF8.self) != nil, "\(Array(line))")
         }
     }
 

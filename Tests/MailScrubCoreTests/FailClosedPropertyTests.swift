@@ -35,6 +35,8 @@ import Testing
     static let separators: [[UInt8]] = [
         " ", "<", ">", "(", ")", ",", ";", ":", "\"", "[", "]", "/", "\t", "'", "{", "}", "|", "?", "!",
     ].map { Array($0.utf8) } + [[0], [0xFF], [0xC3], [0x80], [0xE2, 0x82]]
+        // Ill-formed sequences a lax decoder takes: surrogate, overlong, above U+10FFFF.
+        + [[0xED, 0xA0, 0x80], [0xE0, 0x80, 0x80], [0xF4, 0x90, 0x80, 0x80]]
 
     static func makeLine(_ g: inout Generator) -> Planted {
         var tokens: [(token: String, secrets: [String])] = []

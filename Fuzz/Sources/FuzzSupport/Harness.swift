@@ -53,6 +53,11 @@ public final class Harness {
         let blockBytes = Int(seed % 300) + 1
         let parallel = process(log, keys: ring.keys, jobs: 2, blockBytes: blockBytes) { remaining in min(remaining, 97) }
         if !same(whole, parallel) { fail("determinism on two threads, blocks of \(blockBytes)", ring.name, log, whole, detail: parallel) }
+        // Records and events are JSON, which strict readers take only as well-formed UTF-8
+        // (lines mode passes the log's own bytes through).
+        if mode != .lines, String(validating: whole, as: UTF8.self) == nil {
+            fail("output is not well-formed UTF-8", ring.name, log, whole)
+        }
         if let leak = markerOffset(whole) {
             let lineStart = whole[..<leak].lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
             let lineEnd = whole[leak...].firstIndex(of: 0x0A) ?? whole.count

@@ -197,25 +197,41 @@ extension UnsafeRawBufferPointer {
 
 /// Well-formedness of multi-byte UTF-8 sequences, for scanners that accept non-ASCII text.
 @usableFromInline package enum UTF8Sequence {
-    /// The length of the well-formed UTF-8 sequence starting at `i`, or nil.
+    /// The length of the well-formed UTF-8 sequence starting at `i`, or nil. Well-formed
+    /// as Unicode defines it (Table 3-7): no overlong forms, no surrogates (`ED A0`–`ED BF`,
+    /// which strict decoders reject), nothing above U+10FFFF; the second byte's range
+    /// depends on the lead.
     @inlinable package static func length(_ b: UnsafeRawBufferPointer, at i: Int, end: Int) -> Int? {
         let lead = b[i]
         let length: Int
+        var low: UInt8 = 0x80, high: UInt8 = 0xBF
         switch lead {
         case 0xC2...0xDF: length = 2
-        case 0xE0...0xEF: length = 3
-        case 0xF0...0xF4: length = 4
+        case 0xE0: length = 3; low = 0xA0
+        case 0xE1...0xEC, 0xEE...0xEF: length = 3
+        case 0xED: length = 3; high = 0x9F
+        case 0xF0: length = 4; low = 0x90
+        case 0xF1...0xF3: length = 4
+        case 0xF4: length = 4; high = 0x8F
         default: return nil
         }
-        guard i + length <= end else { return nil }
-        for k in 1..<length where b[i + k] & 0xC0 != 0x80 { return nil }
+        guard i + length <= end, (low...high).contains(b[i + 1]) else { return nil }
+        for k in 2..<length where b[i + k] & 0xC0 != 0x80 { return nil }
         return length
     }
 
     /// Whether `b` from `start` on is well-formed UTF-8.
     @inlinable package static func isValid(_ b: UnsafeRawBufferPointer, from start: Int = 0) -> Bool {
+        guard let base = b.baseAddress else { return true }
         var i = start
         while i < b.count {
+            // ASCII, the usual text, sixteen bytes a step: two words with no high bit.
+            while i + 16 <= b.count {
+                let w = base.loadUnaligned(fromByteOffset: i, as: UInt64.self) | base.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)
+                guard w & ByteSet.highs == 0 else { break }
+                i += 16
+            }
+            guard i < b.count else { break }
             if b[i] < 0x80 {
                 i += 1
             } else if let length = length(b, at: i, end: b.count) {
