@@ -2,7 +2,7 @@
 /// syslog text, parsing each line once, and scrubbing, encoding or correlating it.
 ///
 /// A struct its `Pipeline` lends out for a whole chunk of input (and the splitter
-/// beside it): every per-line access to this state is then checked statically, where as
+/// beside it): every per-line access to this state is then checked statically, whereas
 /// properties of a class each line paid about nine runtime exclusivity checks.
 struct LineProcessor {
     let mode: Pipeline.Mode
