@@ -47,18 +47,11 @@
         var i = from
         if i + 16 <= to {
             // Sixteen bytes per step (SSE2 compares on x86-64, NEON on arm64).
-            let v0 = SIMD16<UInt8>(repeating: UInt8(truncatingIfNeeded: m0))
-            let v1 = SIMD16<UInt8>(repeating: UInt8(truncatingIfNeeded: m1))
-            let v2 = SIMD16<UInt8>(repeating: UInt8(truncatingIfNeeded: m2))
-            let v3 = SIMD16<UInt8>(repeating: UInt8(truncatingIfNeeded: m3))
-            let v4 = SIMD16<UInt8>(repeating: UInt8(truncatingIfNeeded: m4))
-            let v5 = SIMD16<UInt8>(repeating: UInt8(truncatingIfNeeded: m5))
             repeat {
-                let v = base.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
-                let hit = (v .== v0) .| (v .== v1) .| (v .== v2) .| (v .== v3) .| (v .== v4) .| (v .== v5)
+                let hit = hits(base.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self))
                 if any(hit) {
                     // The hit lanes as 0xFF bytes, read as two words: the lowest set byte is the first hit.
-                    let lanes = unsafeBitCast(SIMD16<UInt8>().replacing(with: 0xFF, where: hit), to: SIMD2<UInt64>.self)
+                    let lanes = unsafeBitCast(hit, to: SIMD2<UInt64>.self)
                     let low = UInt64(littleEndian: lanes[0]), high = UInt64(littleEndian: lanes[1])
                     return i &+ (low != 0 ? low.trailingZeroBitCount / 8 : 8 &+ high.trailingZeroBitCount / 8)
                 }
@@ -89,6 +82,16 @@
         return to
     }
 
+    /// The lanes of `v` holding a byte of the set. The broadcasts are loop-invariant:
+    /// inlined into a search loop they are made once, and folded when the set is spelt
+    /// at the call.
+    @inlinable @inline(__always)
+    func hits(_ v: SIMD16<UInt8>) -> SIMDMask<SIMD16<Int8>> {
+        func lane(_ m: UInt64) -> SIMD16<UInt8> { SIMD16(repeating: UInt8(truncatingIfNeeded: m)) }
+        return (v .== lane(m0)) .| (v .== lane(m1)) .| (v .== lane(m2)) .| (v .== lane(m3)) .| (v .== lane(m4))
+            .| (v .== lane(m5))
+    }
+
     /// The last index in `from..<to` holding a byte of the set, or nil: sixteen bytes at
     /// a time from the end while none is there, then eight, with the exact test, since
     /// the highest flagged lane is wanted.
@@ -97,18 +100,9 @@
         guard let base = b.baseAddress else { return nil }
         var end = to
         if end - 16 >= from {
-            let v0 = SIMD16<UInt8>(repeating: UInt8(truncatingIfNeeded: m0))
-            let v1 = SIMD16<UInt8>(repeating: UInt8(truncatingIfNeeded: m1))
-            let v2 = SIMD16<UInt8>(repeating: UInt8(truncatingIfNeeded: m2))
-            let v3 = SIMD16<UInt8>(repeating: UInt8(truncatingIfNeeded: m3))
-            let v4 = SIMD16<UInt8>(repeating: UInt8(truncatingIfNeeded: m4))
-            let v5 = SIMD16<UInt8>(repeating: UInt8(truncatingIfNeeded: m5))
             repeat {
-                let v = base.loadUnaligned(fromByteOffset: end &- 16, as: SIMD16<UInt8>.self)
-                let hit = (v .== v0) .| (v .== v1) .| (v .== v2) .| (v .== v3) .| (v .== v4) .| (v .== v5)
                 // A hit in these sixteen: the words below find the last one.
-                let lanes = unsafeBitCast(hit, to: SIMD2<UInt64>.self)
-                if lanes[0] | lanes[1] != 0 { break }
+                if any(hits(base.loadUnaligned(fromByteOffset: end &- 16, as: SIMD16<UInt8>.self))) { break }
                 end &-= 16
             } while end - 16 >= from
         }

@@ -145,7 +145,7 @@ package enum Delivery {
     package static func lastIndex(of literal: StaticString, in b: UnsafeRawBufferPointer, from: Int, to: Int) -> Int? {
         let n = literal.utf8CodeUnitCount
         guard n > 0 else { return to >= from ? to : nil }
-        // Only where the first byte is (found eight bytes at a time) is the rest compared.
+        // Only where the first byte is (found a vector or a word at a time) is the rest compared.
         let first = ByteSet(literal.utf8Start[0])
         var limit = to - n + 1
         while limit > from, let i = first.lastIndex(in: b, from: from, to: limit) {
