@@ -62,7 +62,7 @@ public struct LineScrubber {
         var textEnd = end
         while textEnd > 0, line[textEnd - 1] == ASCII.carriageReturn || ASCII.isSpace(line[textEnd - 1]) { textEnd -= 1 }
         let closed = textEnd > 0 && line[textEnd - 1] == ASCII.rightParen
-        if let open = ByteSet(ASCII.leftParen).lastIndex(in: line, from: header.messageStart, to: textEnd),
+        if let open = line.lastIndex(of: ASCII.leftParen, from: header.messageStart, to: textEnd),
            closed || Delivery.followsStatus(line, open) {
             // discard's status text is the next hop, the recipient's domain, also when the
             // line is too damaged to parse; and a status text that is nothing but a

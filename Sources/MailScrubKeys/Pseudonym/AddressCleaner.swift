@@ -17,14 +17,13 @@ enum AddressCleaner {
         var r = bytes.trimmingSpaces(range)
         // The angle-bracketed part wins over any display name; the last `<` is taken
         // because a quoted display name may itself contain `<`.
-        // (Both searches here by ByteSet: eight and sixteen bytes a step from the end.)
-        if let open = ByteSet(ASCII.lessThan).lastIndex(in: bytes, from: r.lowerBound, to: r.upperBound) {
+        if let open = bytes.lastIndex(of: ASCII.lessThan, from: r.lowerBound, to: r.upperBound) {
             let close = bytes.firstIndex(of: ASCII.greaterThan, from: open + 1, to: r.upperBound) ?? r.upperBound
             r = bytes.trimmingSpaces(open + 1..<close)
         }
         r = stripQuotes(bytes, r, ifWhole: true)
         guard !r.isEmpty else { return nil }
-        guard let at = ByteSet(ASCII.at).lastIndex(in: bytes, from: r.lowerBound, to: r.upperBound) else {
+        guard let at = bytes.lastIndex(of: ASCII.at, from: r.lowerBound, to: r.upperBound) else {
             return CleanedAddress(local: stripQuotes(bytes, r, ifWhole: false), domain: nil)
         }
         var domainEnd = r.upperBound
