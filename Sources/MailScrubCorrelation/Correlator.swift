@@ -277,7 +277,7 @@ public struct Correlator {
             record.nextQueueID = out.store(b, next)
             let hop = self.state(QueueKey(host: key.host, b, next), now)
             if !hop.values.has(.previousQueueID) {
-                withUnsafeBytes(of: key.words) { hop.values.set(.previousQueueID, $0, 0..<Int(key.length)) }
+                key.withQueueID { hop.values.set(.previousQueueID, $0, 0..<$0.count) }
             }
         }
         let remoteRelay = delivery.relay.map { !relayIsLoopback && !b.matchesWhole("none", $0) } ?? false

@@ -66,6 +66,11 @@ struct QueueKey: Hashable {
         words = packed
     }
 
+    /// Calls `body` with the queue id's bytes.
+    func withQueueID<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
+        withUnsafeBytes(of: words) { body(UnsafeRawBufferPointer(rebasing: $0[0..<Int(length)])) }
+    }
+
     static func == (a: QueueKey, b: QueueKey) -> Bool {
         a.host == b.host && a.length == b.length && a.words.0 == b.words.0 && a.words.1 == b.words.1
             && a.words.2 == b.words.2 && a.words.3 == b.words.3

@@ -119,7 +119,7 @@ struct RawValues {
         openList = start
         appendItem(b, item)
         endList()
-        if deadBytes > 256, deadBytes * 2 > bytes.count { compact() }
+        compactIfMostlyDead()
     }
 
     // MARK: Entries
@@ -141,6 +141,11 @@ struct RawValues {
         present &= ~(1 << field.rawValue)
         bytes[start] = Field.dead.rawValue
         deadBytes += value.upperBound - start
+        compactIfMostlyDead()
+    }
+
+    /// Squeezes dead entries out once they outweigh the live ones (and a few hundred bytes).
+    private mutating func compactIfMostlyDead() {
         if deadBytes > 256, deadBytes * 2 > bytes.count { compact() }
     }
 

@@ -42,7 +42,7 @@ package struct RecordBatch {
     }
 
     mutating func store(queueID key: QueueKey) -> Range<Int> {
-        withUnsafeBytes(of: key.words) { store($0, 0..<Int(key.length)) }
+        key.withQueueID { store($0, 0..<$0.count) }
     }
 
     /// Copies a message's value `field`, when it has one.
