@@ -122,10 +122,8 @@ struct EventEncoder {
             text(b, reject.text, &out)
             if wants("reject_reason") {
                 JSONWriter.appendKey("reject_reason", to: &out)
-                let reason = RejectReason.classify(b, reject.text)
-                JSONWriter.appendString(
-                    UnsafeRawBufferPointer(start: reason.utf8Start, count: reason.utf8CodeUnitCount), 0..<reason.utf8CodeUnitCount,
-                    to: &out)
+                // A category name of this program's: plain ASCII.
+                JSONWriter.appendPlainString(RejectReason.classify(b, reject.text), to: &out)
             }
         case .contentFilter(let verdict):
             number("spam_score", b, verdict.spamScore, &out)

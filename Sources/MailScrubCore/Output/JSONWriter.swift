@@ -105,8 +105,9 @@ enum JSONWriter {
     }
 
     static func appendPlainString(_ literal: StaticString, to out: inout [UInt8]) {
-        appendPlainString(UnsafeRawBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount),
-                          0..<literal.utf8CodeUnitCount, to: &out)
+        out.append(ASCII.quote)
+        out.appendBytes(literal)
+        out.append(ASCII.quote)
     }
 
     static func appendPlainString(_ b: UnsafeRawBufferPointer, _ range: Range<Int>, to out: inout [UInt8]) {
