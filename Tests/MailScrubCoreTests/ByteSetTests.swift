@@ -10,6 +10,25 @@ import Testing
         (from..<to).first { set.contains(b[$0]) } ?? to
     }
 
+    /// `copyBytes` moves short runs as overlapping loads and stores: every length across
+    /// each of its size classes, at every alignment, must copy exactly those bytes.
+    @Test func shortCopiesMoveExactlyTheirBytes() {
+        let source: [UInt8] = (0..<80).map { UInt8($0 + 1) }
+        for n in 0...70 {
+            for offset in 0..<8 {
+                var destination = [UInt8](repeating: 0, count: 90)
+                source.withUnsafeBytes { s in
+                    destination.withUnsafeMutableBytes { d in
+                        copyBytes(to: d.baseAddress! + offset, from: s.baseAddress! + offset, count: n)
+                    }
+                }
+                let expected = [UInt8](repeating: 0, count: offset) + source[offset..<offset + n]
+                    + [UInt8](repeating: 0, count: 90 - offset - n)
+                #expect(destination == expected, "\(n) bytes at \(offset)")
+            }
+        }
+    }
+
     @Test func searchesAgreeWithByteByByteSearch() {
         var rng = SystemRandomNumberGenerator()
         let set: [UInt8] = [ASCII.at, ASCII.lessThan, ASCII.dot, ASCII.colon, ASCII.hyphen, 0x80]
