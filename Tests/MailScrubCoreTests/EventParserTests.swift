@@ -41,6 +41,46 @@ import Testing
         }
     }
 
+    /// `kind` is stored beside `fields`: it must name the case `fields` holds, also after
+    /// a parser started on a line and gave up, and without a queue id nothing is kept.
+    @Test func kindFollowsFields() {
+        let lines = [
+            "Mar  3 09:15:10 mx1 postfix/smtp[3201]: 3F2A81C0D4: to=<zoe@example.org>, relay=none, delay=1, status=sent (ok)",
+            "Mar  3 09:15:10 mx1 postfix/smtp[3201]: 3F2A81C0D4: to=<zoe@example.org>, relay=none, delay=1",
+            "Mar  3 09:15:10 mx1 postfix/qmgr[3201]: 3F2A81C0D4: from=<ann@example.com>",
+            "Mar  3 09:15:10 mx1 postfix/cleanup[3201]: 3F2A81C0D4: message-id=<a@b>",
+            "Mar  3 09:15:10 mx1 postfix/cleanup[3201]: message-id=<a@b>",
+            "3F2A81C0D4: from=<ann@example.com>, size=120, nrcpt=1 (queue active)",
+            "3F2A81C0D4: from=<ann@example.com>, nrcpt=1 (queue active)",
+            "Mar  3 09:15:10 mx1 amavis[7]: (07-1) Passed CLEAN, Queue-ID: 3F2A81C0D4, Hits: 1.2",
+            "Mar  3 09:15:10 mx1 amavis[7]: (07-1) Passed CLEAN, Hits: 1.2",
+        ]
+        for line in lines {
+            let (event, _) = Self.parse(line)
+            let actual: PostfixEvent.Kind = switch event.fields {
+            case .unrecognized: .unrecognized
+            case .connect: .connect
+            case .disconnect: .disconnect
+            case .client: .client
+            case .pickup: .pickup
+            case .messageID: .messageID
+            case .resentMessageID: .resentMessageID
+            case .header: .header
+            case .queued: .queued
+            case .delivery: .delivery
+            case .expired: .expired
+            case .removed: .removed
+            case .notification: .notification
+            case .reject: .reject
+            case .contentFilter: .contentFilter
+            }
+            #expect(event.kind == actual, "\(line)")
+            if event.kind == .unrecognized { #expect(event.queueID == nil, "\(line)") }
+        }
+        #expect(Self.parse(lines[0]).0.kind == .delivery && Self.parse(lines[1]).0.kind == .unrecognized)
+        #expect(Self.parse(lines[5]).0.kind == .queued && Self.parse(lines[6]).0.kind == .unrecognized)
+    }
+
     @Test func deliveryFields() throws {
         let (e, b) = Self.parse("Mar  3 09:15:10 mx1 postfix/smtp[3201]: 3F2A81C0D4: to=<\"zoe smith\"@example.org>, orig_to=<zoe@example.com>, relay=mx.example.org[203.0.113.5]:25, conn_use=2, delay=1.4, delays=0.4/0/0.3/0.7, tls=none, dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as 4ABCD12345)")
         guard case .delivery(let d) = e.fields else { throw Unexpected(e.kind) }

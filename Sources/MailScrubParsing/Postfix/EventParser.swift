@@ -19,40 +19,36 @@ public enum EventParser {
     ]
 
     public static func parse(_ b: UnsafeRawBufferPointer) -> PostfixEvent {
-        let header = SyslogHeader.parse(b)
-        var event = PostfixEvent(header: header)
-        let start = header.messageStart
+        // A parser that gives up may have set `fields`: it goes back to `.unrecognized`,
+        // and the fix-up at the end clears the queue id. (Not a fresh event: the event is
+        // a few hundred bytes, and each copy of it costs more than some parsers.)
+        var event = PostfixEvent(header: SyslogHeader.parse(b))
+        let start = event.header.messageStart
         var body = start
         if let queueID = QueueID.prefix(b, at: start) {
             // `NOQUEUE` stands where a queue id would: the line belongs to no message.
             if !b.matchesWhole("noqueue", queueID) { event.queueID = queueID }
             body = min(b.count, queueID.upperBound + 2)
         }
-        if let daemon = header.daemon(in: b) {
+        if let daemon = event.header.daemon(in: b) {
             if b.matchesWhole("amavis", daemon) || b.matchesWhole("amavisd", daemon) {
-                if !Amavis.parse(b, &event, after: start) { event = PostfixEvent(header: header) }
-                return event
-            }
-            for (name, parser) in daemons where b.matchesWhole(name, daemon) {
-                if !parser(b, &event, body) { event = PostfixEvent(header: header) }
-                break
+                if !Amavis.parse(b, &event, after: start) { event.fields = .unrecognized }
+            } else {
+                for (name, parser) in daemons where b.matchesWhole(name, daemon) {
+                    if !parser(b, &event, body) { event.fields = .unrecognized }
+                    break
+                }
             }
         } else if event.queueID != nil {
             // A line without its syslog header (a grep, a paste, a collector's export): the
             // daemon is unknown, so each parser is tried on what follows the queue id. Each
             // insists on its own opening (`to=`, `from=`, `client=`, …), so at most one fits.
-            let fresh = event
-            var matched = false
             for parser in prefixlessParsers {
-                if parser(b, &event, body) {
-                    matched = true
-                    break
-                }
-                event = fresh
+                if parser(b, &event, body) { break }
+                event.fields = .unrecognized
             }
-            if !matched { event = PostfixEvent(header: header) }
         }
-        switch event.fields {
+        switch event.kind {
         case .unrecognized:
             event.queueID = nil
         case .connect, .disconnect, .reject:

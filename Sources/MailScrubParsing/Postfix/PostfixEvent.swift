@@ -56,27 +56,10 @@ public struct PostfixEvent {
     public var header: SyslogHeader
     /// The line's queue id; nil for none or `NOQUEUE`.
     public var queueID: Range<Int>?
-    public var fields: Fields = .unrecognized
-
-    public var kind: Kind {
-        switch fields {
-        case .unrecognized: .unrecognized
-        case .connect: .connect
-        case .disconnect: .disconnect
-        case .client: .client
-        case .pickup: .pickup
-        case .messageID: .messageID
-        case .resentMessageID: .resentMessageID
-        case .header: .header
-        case .queued: .queued
-        case .delivery: .delivery
-        case .expired: .expired
-        case .removed: .removed
-        case .notification: .notification
-        case .reject: .reject
-        case .contentFilter: .contentFilter
-        }
-    }
+    public var fields: Fields = .unrecognized { didSet { kind = fields.kind } }
+    /// The kind of `fields`, kept beside it: the event is read by kind several times a
+    /// line, and a switch on `fields` copies all of it first.
+    public private(set) var kind: Kind = .unrecognized
 
     init(header: SyslogHeader) {
         self.header = header
@@ -100,6 +83,26 @@ public struct PostfixEvent {
         case notification(Notification)
         case reject(Reject)
         case contentFilter(ContentFilter)
+
+        var kind: Kind {
+            switch self {
+            case .unrecognized: .unrecognized
+            case .connect: .connect
+            case .disconnect: .disconnect
+            case .client: .client
+            case .pickup: .pickup
+            case .messageID: .messageID
+            case .resentMessageID: .resentMessageID
+            case .header: .header
+            case .queued: .queued
+            case .delivery: .delivery
+            case .expired: .expired
+            case .removed: .removed
+            case .notification: .notification
+            case .reject: .reject
+            case .contentFilter: .contentFilter
+            }
+        }
     }
 
     /// An SMTP client as `NAME[ADDR]`.
