@@ -169,7 +169,7 @@ enum JSONWriter {
             span.append(ASCII.quote)
             span.withUnsafeMutableBufferPointer { buffer, count in
                 // Safe to force unwrap: the span has room for the key.
-                (buffer.baseAddress! + count).initialize(from: key.utf8Start, count: n)
+                copyBytes(to: UnsafeMutableRawPointer(buffer.baseAddress! + count), from: key.utf8Start, count: n)
                 count += n
             }
             span.append(ASCII.quote)

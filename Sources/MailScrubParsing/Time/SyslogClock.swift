@@ -94,7 +94,10 @@ public struct SyslogClock {
         guard !range.isEmpty else { return nil }
         guard range.count <= 24 else { return read(b, range) }
         var stamp: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        withUnsafeMutableBytes(of: &stamp) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: b[range])) }
+        withUnsafeMutableBytes(of: &stamp) {
+            // Safe to force unwrap: both are at least one byte long.
+            copyBytes(to: $0.baseAddress!, from: b.baseAddress! + range.lowerBound, count: range.count)
+        }
         if range.count == lastStampLength, stamp == lastStamp { return lastTime }
         let time = read(b, range)
         lastStamp = stamp
