@@ -42,7 +42,7 @@ public struct LineScrubber {
 
         // From the start of the line, not of the message: a line whose syslog prefix is
         // missing or mangled must not keep its header value because of that.
-        if let match = HeaderCheckLine.locate(line, from: 0) {
+        if let match = HeaderCheckLine.locate(line, from: 0, parsed: event.headerMatch) {
             claims.append(match.claim)
             fieldsStart = match.trailer
         } else if let valueStart = EmbeddedHeaderRule.claims(line, from: 0, into: &claims) {

@@ -20,6 +20,12 @@ enum Cleanup {
 }
 
 extension PostfixEvent {
+    /// The header_checks match a `.header` event was made of.
+    package var headerMatch: HeaderCheckLine.Match? {
+        guard case .header(let h) = fields else { return nil }
+        return HeaderCheckLine.Match(action: h.action, name: h.name, value: h.value, kind: h.kind)
+    }
+
     /// Takes a header_checks match, and the envelope fields after it.
     mutating func fill(with match: HeaderCheckLine.Match, _ b: UnsafeRawBufferPointer) {
         let trailer = match.trailer..<b.count

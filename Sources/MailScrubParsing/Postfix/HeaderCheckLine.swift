@@ -10,14 +10,15 @@
 /// so nothing after it can escape unrewritten.
 package enum HeaderCheckLine {
     /// A recognised header_checks line: what was logged and where the envelope part starts.
-    package struct Match {
+    package struct Match: Equatable {
         var action: Range<Int>?
         /// The header name; nil for body and content lines.
         var name: Range<Int>?
         package var value: Range<Int>
         package var kind: HeaderKind
-        /// Offset of the envelope part (` from ORIGIN; from=<…> …`), or the end of the line.
-        package var trailer: Int
+        /// Offset of the envelope part (` from ORIGIN; from=<…> …`), or the end of the
+        /// line: where the value ends.
+        package var trailer: Int { value.upperBound }
     }
 
     /// Finds header_checks content anywhere from `start`: normally right after the queue
@@ -26,7 +27,12 @@ package enum HeaderCheckLine {
     ///
     /// Junk between the tokens (NULs, invalid UTF-8, extra spaces: damaged or hostile
     /// lines) does not hide the content: up to 16 such bytes may follow the colon.
-    package static func locate(_ b: UnsafeRawBufferPointer, from start: Int) -> Match? {
+    ///
+    /// `parsed` is the match the parser made of this line, if any (`PostfixEvent.headerMatch`):
+    /// when the content found here is the one it read, from the same action, it is
+    /// returned as it is rather than read a second time. Both come from `content` with the
+    /// same arguments then, so they are the same.
+    package static func locate(_ b: UnsafeRawBufferPointer, from start: Int, parsed: Match? = nil) -> Match? {
         var i = start
         while let colon = b.firstIndex(memchr: ASCII.colon, from: i, to: b.count) {
             i = colon + 1
@@ -42,6 +48,7 @@ package enum HeaderCheckLine {
             while actionStart > start, ASCII.isAlpha(b[actionStart - 1]) || b[actionStart - 1] == ASCII.hyphen {
                 actionStart -= 1
             }
+            if let parsed, parsed.action == actionStart..<colon { return parsed }
             if let found = content(b, action: actionStart..<colon, at: next) { return found }
         }
         return nil
@@ -90,17 +97,17 @@ package enum HeaderCheckLine {
         }
         let valueEnd = anchor(b, from: contentStart) ?? end
         guard isHeader else {
-            return Match(action: action, name: nil, value: contentStart..<valueEnd, kind: .opaque, trailer: valueEnd)
+            return Match(action: action, name: nil, value: contentStart..<valueEnd, kind: .opaque)
         }
         var nameEnd = contentStart
         while nameEnd < valueEnd, b[nameEnd] != ASCII.colon, b[nameEnd] != ASCII.space { nameEnd += 1 }
         guard nameEnd < valueEnd, b[nameEnd] == ASCII.colon, isFieldName(b, contentStart..<nameEnd) else {
-            return Match(action: action, name: nil, value: contentStart..<valueEnd, kind: .opaque, trailer: valueEnd)
+            return Match(action: action, name: nil, value: contentStart..<valueEnd, kind: .opaque)
         }
         var valueStart = nameEnd + 1
         while valueStart < valueEnd, ASCII.isSpace(b[valueStart]) { valueStart += 1 }
         let name = contentStart..<nameEnd
-        return Match(action: action, name: name, value: valueStart..<valueEnd, kind: HeaderKind.of(b, name), trailer: valueEnd)
+        return Match(action: action, name: name, value: valueStart..<valueEnd, kind: HeaderKind.of(b, name))
     }
 
     /// `header name="N", value="V"`: the value runs to the quote that ends the line. When
@@ -110,16 +117,16 @@ package enum HeaderCheckLine {
         let end = b.count
         guard let nameEnd = b.firstIndex(of: ASCII.quote, from: nameStart, to: end),
               b.matches("\", value=\"", at: nameEnd) else {
-            return Match(action: nil, name: nil, value: nameStart..<end, kind: .opaque, trailer: end)
+            return Match(action: nil, name: nil, value: nameStart..<end, kind: .opaque)
         }
         let valueStart = nameEnd + 10
         // Up to the closing quote when it ends the line; else everything after `value="`.
         let valueEnd = max(valueStart, b.last == ASCII.quote ? end - 1 : end)
         let name = nameStart..<nameEnd
         guard isFieldName(b, name) else {
-            return Match(action: nil, name: nil, value: nameStart..<end, kind: .opaque, trailer: end)
+            return Match(action: nil, name: nil, value: nameStart..<end, kind: .opaque)
         }
-        return Match(action: nil, name: name, value: valueStart..<valueEnd, kind: HeaderKind.of(b, name), trailer: valueEnd)
+        return Match(action: nil, name: name, value: valueStart..<valueEnd, kind: HeaderKind.of(b, name))
     }
 
     /// Whether `range` looks like a header field name (letters, digits, `-`, `_`, `.`),
