@@ -41,6 +41,20 @@ import Testing
         }
     }
 
+    /// Ranges of a line are packed into 8 bytes, none included, and read back as they were.
+    @Test func packedRangesRoundTrip() {
+        for range in [nil, 0..<0, 0..<1, 17..<250, 1_048_575..<1_048_576, Int(UInt32.max) - 1..<Int(UInt32.max)] as [Range<Int>?] {
+            #expect(PackedRange(wrappedValue: range).wrappedValue == range)
+        }
+        var packed = PackedRange(wrappedValue: 3..<9)
+        packed.wrappedValue = nil
+        #expect(packed.wrappedValue == nil && packed == PackedRange(wrappedValue: nil))
+        #expect(MemoryLayout<PackedRange>.size == 8)
+        // An event is copied on every line and kept by the thousand per block: with each
+        // optional range as `Range<Int>?` it was 353 bytes.
+        #expect(MemoryLayout<PostfixEvent>.size <= 160, "\(MemoryLayout<PostfixEvent>.size) bytes")
+    }
+
     /// `kind` is stored beside `fields`: it must name the case `fields` holds, also after
     /// a parser started on a line and gave up, and without a queue id nothing is kept.
     @Test func kindFollowsFields() {

@@ -55,7 +55,7 @@ public struct PostfixEvent {
 
     public var header: SyslogHeader
     /// The line's queue id; nil for none or `NOQUEUE`.
-    public var queueID: Range<Int>?
+    @PackedRange public var queueID: Range<Int>? = nil
     public var fields: Fields = .unrecognized { didSet { kind = fields.kind } }
     /// The kind of `fields`, kept beside it: the event is read by kind several times a
     /// line, and a switch on `fields` copies all of it first.
@@ -107,59 +107,59 @@ public struct PostfixEvent {
 
     /// An SMTP client as `NAME[ADDR]`.
     public struct Client {
-        public var name: Range<Int>?
-        public var ip: Range<Int>?
+        @PackedRange public var name: Range<Int>? = nil
+        @PackedRange public var ip: Range<Int>? = nil
     }
 
     /// smtpd's `client=`: the start of a message received over SMTP.
     public struct Submission {
         public var client: Client
-        public var saslUsername: Range<Int>?
+        @PackedRange public var saslUsername: Range<Int>? = nil
         /// `orig_queue_id=` of a message re-injected by a content filter.
-        public var origQueueID: Range<Int>?
+        @PackedRange public var origQueueID: Range<Int>? = nil
     }
 
     /// pickup's `uid= from=`: the start of a locally submitted message.
     public struct Pickup {
-        public var uid: Range<Int>?
-        public var sender: Range<Int>?
+        @PackedRange public var uid: Range<Int>? = nil
+        @PackedRange public var sender: Range<Int>? = nil
     }
 
     /// A header (or body) line logged by header_checks, and the envelope after it.
     public struct Header {
         /// `info`, `warn`, `reject`, …
-        public var action: Range<Int>?
+        @PackedRange public var action: Range<Int>? = nil
         /// nil for body and content lines.
-        public var name: Range<Int>?
+        @PackedRange public var name: Range<Int>? = nil
         public var value: Range<Int>
         public var kind: HeaderKind
-        public var sender: Range<Int>?
-        public var recipient: Range<Int>?
+        @PackedRange public var sender: Range<Int>? = nil
+        @PackedRange public var recipient: Range<Int>? = nil
     }
 
     /// qmgr's `from=, size=, nrcpt=`.
     public struct Queued {
         public var sender: Range<Int>
         public var size: Range<Int>
-        public var nrcpt: Range<Int>?
+        @PackedRange public var nrcpt: Range<Int>? = nil
     }
 
     /// A delivery agent's `to=, relay=, …, status=`.
     public struct Delivery {
         public var recipient: Range<Int>
-        public var origRecipient: Range<Int>?
-        public var relay: Range<Int>?
-        public var delay: Range<Int>?
+        @PackedRange public var origRecipient: Range<Int>? = nil
+        @PackedRange public var relay: Range<Int>? = nil
+        @PackedRange public var delay: Range<Int>? = nil
         /// Only four numbers `a/b/c/d`.
-        public var delays: Range<Int>?
-        public var dsn: Range<Int>?
+        @PackedRange public var delays: Range<Int>? = nil
+        @PackedRange public var dsn: Range<Int>? = nil
         public var status: Range<Int>
         /// The parenthesised status text.
-        public var text: Range<Int>?
+        @PackedRange public var text: Range<Int>? = nil
         /// discard's next hop (the recipient domain), logged in place of a status text.
-        public var nexthop: Range<Int>?
+        @PackedRange public var nexthop: Range<Int>? = nil
         /// `queued as QID` in the status text: the queue id the next hop gave the message.
-        public var nextQueueID: Range<Int>?
+        @PackedRange public var nextQueueID: Range<Int>? = nil
     }
 
     /// qmgr's `from=, status=expired`.
@@ -179,16 +179,16 @@ public struct PostfixEvent {
     public struct Reject {
         public var action: Range<Int>
         public var client: Client
-        public var sender: Range<Int>?
-        public var recipient: Range<Int>?
+        @PackedRange public var sender: Range<Int>? = nil
+        @PackedRange public var recipient: Range<Int>? = nil
         /// The reply text.
         public var text: Range<Int>
     }
 
     /// A content filter's verdict.
     public struct ContentFilter {
-        public var spamScore: Range<Int>?
+        @PackedRange public var spamScore: Range<Int>? = nil
         /// The queue id of the message the filter re-injected.
-        public var nextQueueID: Range<Int>?
+        @PackedRange public var nextQueueID: Range<Int>? = nil
     }
 }

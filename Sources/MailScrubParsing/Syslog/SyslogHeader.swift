@@ -40,13 +40,13 @@ public struct SyslogHeader: Equatable, Sendable {
     }
 
     /// The timestamp as written, or nil when the line has none.
-    public var timestamp: Range<Int>?
+    @PackedRange public var timestamp: Range<Int>? = nil
     /// The syslog host field, or nil when the line has none.
-    public var host: Range<Int>?
+    @PackedRange public var host: Range<Int>? = nil
     /// The tag without `[pid]`, e.g. `postfix/submission/smtpd`; nil when no tag was found.
-    public var program: Range<Int>?
+    @PackedRange public var program: Range<Int>? = nil
     /// The digits inside `[pid]`, when present.
-    public var pid: Range<Int>?
+    @PackedRange public var pid: Range<Int>? = nil
     /// Offset of the message text after `tag[pid]: `; when no tag was found, 0 or the
     /// offset after a run of NULs.
     public var messageStart: Int
