@@ -20,8 +20,8 @@ public enum EventParser {
 
     public static func parse(_ b: UnsafeRawBufferPointer) -> PostfixEvent {
         // A parser that gives up may have set `fields`: it goes back to `.unrecognized`,
-        // and the fix-up at the end clears the queue id. (Not a fresh event: the event is
-        // a few hundred bytes, and each copy of it costs more than some parsers.)
+        // and the fix-up at the end clears the queue id. (Not a fresh event: building
+        // and copying one costs more than some parsers.)
         var event = PostfixEvent(header: SyslogHeader.parse(b))
         let start = event.header.messageStart
         var body = start
