@@ -121,6 +121,23 @@ import Testing
         return Array(log.utf8)
     }
 
+    /// Past two workers, blocks shrink so that the input in flight stays within
+    /// `bytesInFlight` (down to 64 KiB blocks); at two, blocks are what they always were,
+    /// and a smaller limit (as these tests set) is kept.
+    @Test func blocksInFlightStayWithinTheBudget() {
+        #expect(Pipeline.parallelBlockBytes(mode: .lines, jobs: 2, limit: 1 << 20) == 1 << 20)
+        #expect(Pipeline.parallelBlockBytes(mode: .records, jobs: 2, limit: 1 << 20) == 512 << 10)
+        #expect(Pipeline.parallelBlockBytes(mode: .events, jobs: 2, limit: 300) == 300)
+        for mode in Pipeline.Mode.allCases {
+            for jobs in 2...64 {
+                let size = Pipeline.parallelBlockBytes(mode: mode, jobs: jobs, limit: 1 << 20)
+                let inFlight = (mode == .records ? 4 : 2) * jobs
+                #expect(size == 64 << 10 || size * inFlight <= Pipeline.bytesInFlight, "\(mode) jobs=\(jobs)")
+                #expect(size >= 64 << 10)
+            }
+        }
+    }
+
     @Test func rotatingKeysPickTheSameKeyForLinesWithoutAStampAndSealWithTheLast() throws {
         let now = RotationTests.at("2026-03-03T00:00:00Z")
         for mode in Pipeline.Mode.allCases {
@@ -128,10 +145,11 @@ import Testing
             let one = Self.pipeline(mode, keys: oneRing, clock: TestSupport.clock(year: 2026), now: now)
             let expected = try TestSupport.run(one, Self.rotatingLog)
             #expect(one.keyIDsUsed.count == 3)
-            for blockBytes in [1, 250, 2000] {
+            // Six workers share their memos' memory: the rings' pseudonymizers have smaller ones.
+            for (jobs, blockBytes) in [(3, 1), (3, 250), (3, 2000), (6, 250)] {
                 let ring = RotationTests.ring(Self.secrets)
-                let many = Self.pipeline(mode, keys: ring, clock: TestSupport.clock(year: 2026), now: now, jobs: 3, blockBytes: blockBytes)
-                #expect(Self.text(try TestSupport.run(many, Self.rotatingLog, chunkSize: 100)) == Self.text(expected), "\(mode) block=\(blockBytes)")
+                let many = Self.pipeline(mode, keys: ring, clock: TestSupport.clock(year: 2026), now: now, jobs: jobs, blockBytes: blockBytes)
+                #expect(Self.text(try TestSupport.run(many, Self.rotatingLog, chunkSize: 100)) == Self.text(expected), "\(mode) jobs=\(jobs) block=\(blockBytes)")
                 #expect(many.keyIDsUsed == one.keyIDsUsed)
                 #expect(ring.sealing?.keyID == oneRing.sealing?.keyID)
             }

@@ -10,7 +10,7 @@ public final class EpochKeyRing: KeyRing {
     private let policy: Policy
     /// Secret bytes by epoch label; wiped when the ring is freed.
     private var secrets: [String: [UInt8]]
-    /// Pseudonymizers made so far, by label; a few at most (each holds a 2 MB memo).
+    /// Pseudonymizers made so far, by label; a few at most (each holds a memo).
     private var made: [(label: String, pseudonymizer: Pseudonymizer)] = []
     /// The epoch of the last lookup, so consecutive lines cost a compare.
     private var current: (start: LogTime, end: LogTime?, pseudonymizer: Pseudonymizer)?
@@ -18,15 +18,23 @@ public final class EpochKeyRing: KeyRing {
     public private(set) var keyIDsUsed: Set<String> = []
     public var sealing: Pseudonymizer? { current?.pseudonymizer }
 
-    public init(period: Policy.Period, secrets: [String: [UInt8]], options: PseudonymOptions, policy: Policy) {
+    /// Replicas sharing the memory of one memo (see `Pseudonymizer.replica(memoShare:)`).
+    private let memoShare: Int
+
+    public convenience init(period: Policy.Period, secrets: [String: [UInt8]], options: PseudonymOptions, policy: Policy) {
+        self.init(period: period, secrets: secrets, options: options, policy: policy, memoShare: 1)
+    }
+
+    private init(period: Policy.Period, secrets: [String: [UInt8]], options: PseudonymOptions, policy: Policy, memoShare: Int) {
         self.period = period
         self.secrets = secrets
         self.options = options
         self.policy = policy
+        self.memoShare = memoShare
     }
 
-    public func replica() -> KeyRing {
-        EpochKeyRing(period: period, secrets: secrets, options: options, policy: policy)
+    public func replica(memoShare: Int) -> KeyRing {
+        EpochKeyRing(period: period, secrets: secrets, options: options, policy: policy, memoShare: memoShare)
     }
 
     deinit {
@@ -43,7 +51,7 @@ public final class EpochKeyRing: KeyRing {
             p = known.pseudonymizer
         } else {
             guard let secret = secrets[label] else { throw KeyError(epoch: label) }
-            p = Pseudonymizer(secret: secret, options: options, policy: policy)
+            p = Pseudonymizer(secret: secret, options: options, policy: policy, memoShare: memoShare)
             made.append((label, p))
             if made.count > 4 { made.removeFirst() }
         }

@@ -12,8 +12,9 @@ public protocol KeyRing: AnyObject {
     var keyIDsUsed: Set<String> { get }
     /// The key a run's manifest is sealed with: the fixed one, else the last one used.
     var sealing: Pseudonymizer? { get }
-    /// The same keys for another thread (pseudonymizers are not thread-safe).
-    func replica() -> KeyRing
+    /// The same keys for another thread (pseudonymizers are not thread-safe); `memoShare`
+    /// replicas share the memory of one memo (`Pseudonymizer.replica(memoShare:)`).
+    func replica(memoShare: Int) -> KeyRing
 }
 
 /// A missing epoch key; the message names the epoch, never a secret.
@@ -46,5 +47,5 @@ public final class SingleKey: KeyRing {
     public var sealing: Pseudonymizer? { fixed }
 
     // Safe to force unwrap: always set in init.
-    public func replica() -> KeyRing { SingleKey(fixed!.replica()) }
+    public func replica(memoShare: Int) -> KeyRing { SingleKey(fixed!.replica(memoShare: memoShare)) }
 }

@@ -10,11 +10,13 @@ import Darwin
 ///
 /// Logs repeat the same domains, senders, recipients and client IPs on line after
 /// line; a hit costs a hash and a compare instead of an HMAC. Memory is fixed at
-/// creation (about 2.3 MB with the defaults) whatever the input; values longer than
+/// creation (about 2.3 MB with the default slots) whatever the input; values longer than
 /// `maxValueLength` bypass the cache. The raw values it holds are wiped when it is freed.
 final class PseudonymCache {
+    /// Slots per context by default.
+    static let defaultSlotsPerContext = 4096
     /// Slots per context; a power of two, at least 8 (the wipe in deinit reads 8 at a time).
-    static let slotsPerContext = 4096
+    let slotsPerContext: Int
     /// Longest value remembered, in bytes.
     static let maxValueLength = 48
 
@@ -28,9 +30,11 @@ final class PseudonymCache {
     /// The pseudonym of each slot's value, `outputLength` bytes per slot.
     private let outputs: UnsafeMutablePointer<UInt8>
 
-    init(outputLength: Int) {
+    init(outputLength: Int, slotsPerContext: Int = defaultSlotsPerContext) {
+        precondition(slotsPerContext >= 8 && slotsPerContext & (slotsPerContext - 1) == 0)
         self.outputLength = outputLength
-        slotCount = Self.slotsPerContext * PseudonymContext.allCases.count
+        self.slotsPerContext = slotsPerContext
+        slotCount = slotsPerContext * PseudonymContext.allCases.count
         values = .allocate(capacity: slotCount * Self.maxValueLength)
         lengths = .allocate(capacity: slotCount)
         lengths.initialize(repeating: 0, count: slotCount)
@@ -61,7 +65,7 @@ final class PseudonymCache {
         // FNV-1a: cheap and spreads short, similar strings well enough for a memo.
         var h: UInt32 = 2_166_136_261
         for b in value { h = (h ^ UInt32(b)) &* 16_777_619 }
-        return context.rawValue * Self.slotsPerContext + Int(h & UInt32(Self.slotsPerContext - 1))
+        return context.rawValue * slotsPerContext + Int(h & UInt32(slotsPerContext - 1))
     }
 
     /// The remembered pseudonym of `value` in `slot`, if that slot holds exactly `value`.

@@ -27,8 +27,9 @@ public final class Pseudonymizer {
     /// HMAC output, then its hex form; reused for every value (32 + 64 bytes).
     private let digest: UnsafeMutableRawBufferPointer
 
-    /// Derives the subkeys from `secret`. The secret bytes are not kept.
-    public init(secret: [UInt8], options: PseudonymOptions = PseudonymOptions(), policy: Policy = .builtInDefault) {
+    /// Derives the subkeys from `secret`. The secret bytes are not kept. `memoShare`: see
+    /// `replica(memoShare:)`.
+    public init(secret: [UInt8], options: PseudonymOptions = PseudonymOptions(), policy: Policy = .builtInDefault, memoShare: Int = 1) {
         precondition(PseudonymOptions.hashBytesRange.contains(options.hashBytes))
         self.options = options
         self.policy = policy
@@ -42,24 +43,33 @@ public final class Pseudonymizer {
         let id = master.authenticate(Array("mailscrub/v1/key-id".utf8))
         keyID = ASCII.hex(id.prefix(4))
         keyIDBytes = Array(keyID.utf8)
-        cache = PseudonymCache(outputLength: 2 * options.hashBytes)
+        cache = PseudonymCache(outputLength: 2 * options.hashBytes, slotsPerContext: Self.memoSlots(sharedBy: memoShare))
         digest = .allocate(byteCount: 3 * HMACSHA256.outputByteCount, alignment: 16)
     }
 
     /// A pseudonymizer under the same key for another thread: its own keyed contexts,
-    /// memo and scratch buffers.
-    public func replica() -> Pseudonymizer {
-        Pseudonymizer(copying: self)
+    /// memo and scratch buffers. `memoShare` of them share the memory of one memo (a
+    /// smaller memo each: it only saves HMACs, it never changes a pseudonym), so that
+    /// many threads do not take a memo each.
+    public func replica(memoShare: Int = 1) -> Pseudonymizer {
+        Pseudonymizer(copying: self, memoSlots: Self.memoSlots(sharedBy: memoShare))
     }
 
-    private init(copying other: Pseudonymizer) {
+    /// Slots per context of a memo shared by `share`: a power of two, at least 256.
+    package static func memoSlots(sharedBy share: Int) -> Int {
+        var slots = PseudonymCache.defaultSlotsPerContext
+        while slots > 256, slots * max(1, share) > PseudonymCache.defaultSlotsPerContext { slots /= 2 }
+        return slots
+    }
+
+    private init(copying other: Pseudonymizer, memoSlots: Int) {
         options = other.options
         policy = other.policy
         clearDomains = other.clearDomains
         contexts = other.contexts.map { $0.copy() }
         keyID = other.keyID
         keyIDBytes = other.keyIDBytes
-        cache = PseudonymCache(outputLength: 2 * options.hashBytes)
+        cache = PseudonymCache(outputLength: 2 * options.hashBytes, slotsPerContext: memoSlots)
         digest = .allocate(byteCount: 3 * HMACSHA256.outputByteCount, alignment: 16)
     }
 
