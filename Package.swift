@@ -29,16 +29,19 @@ let package = Package(
             dependencies: ["CZlib", "CLZMA", "CZstd", "CBzip2"]
         ),
         // The core, split along the data's flow so that an arrow running backwards does
-        // not compile: parsing (bytes, syslog, Postfix lines) knows no keys or rules;
-        // correlation knows parsing only; keys (HMAC, key rings, pseudonyms, the policy
-        // they write under) know no Postfix line, config file or rule; the core (scrub
-        // rules, policy files, rendering, the pipeline) sits on all three.
-        .target(name: "MailScrubParsing"),
-        .target(name: "MailScrubCorrelation", dependencies: ["MailScrubParsing"]),
-        .target(name: "MailScrubKeys", dependencies: ["MailScrubParsing", "COpenSSL"]),
+        // not compile: the base (byte helpers, log times, IP literals) knows nothing of
+        // mail; parsing (syslog, Postfix lines) knows no keys or rules; correlation knows
+        // parsing only; keys (HMAC, key rings, pseudonyms, the policy they write under)
+        // know the base but no Postfix line, config file or rule; the core (scrub rules,
+        // policy files, rendering, the pipeline) sits on all of them.
+        .target(name: "MailScrubBase"),
+        .target(name: "MailScrubParsing", dependencies: ["MailScrubBase"]),
+        .target(name: "MailScrubCorrelation", dependencies: ["MailScrubBase", "MailScrubParsing"]),
+        .target(name: "MailScrubKeys", dependencies: ["MailScrubBase", "COpenSSL"]),
         .target(
             name: "MailScrubCore",
             dependencies: [
+                "MailScrubBase",
                 "MailScrubParsing",
                 "MailScrubCorrelation",
                 "MailScrubKeys",
@@ -55,7 +58,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MailScrubCoreTests",
-            dependencies: ["MailScrubCore", "MailScrubParsing", "MailScrubCorrelation", "MailScrubKeys"],
+            dependencies: ["MailScrubCore", "MailScrubBase", "MailScrubParsing", "MailScrubCorrelation", "MailScrubKeys"],
             exclude: ["Golden"]
         ),
         .testTarget(

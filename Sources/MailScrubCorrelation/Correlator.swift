@@ -1,3 +1,4 @@
+import MailScrubBase
 import MailScrubParsing
 
 /// Correlates parsed lines by (host, queue id) into one `DeliveryRecord` per delivery

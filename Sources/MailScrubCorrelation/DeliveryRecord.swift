@@ -1,3 +1,4 @@
+import MailScrubBase
 import MailScrubParsing
 
 /// One delivery attempt (or one rejection) as the correlator found it: raw values, kept

@@ -1,3 +1,4 @@
+import MailScrubBase
 import MailScrubParsing
 
 /// What is known about one message (one queue id on one host) until its delivery

@@ -1,3 +1,4 @@
+import MailScrubBase
 import MailScrubParsing
 
 /// Delivery records and the raw bytes they point into. The correlator appends to a

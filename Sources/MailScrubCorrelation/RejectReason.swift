@@ -1,3 +1,4 @@
+import MailScrubBase
 import MailScrubParsing
 
 /// Sorts a reject's reply text into a short category for `reject_reason`.

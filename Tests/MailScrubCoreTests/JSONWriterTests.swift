@@ -1,3 +1,4 @@
+import MailScrubBase
 import Testing
 @testable import MailScrubCore
 @testable import MailScrubParsing

@@ -1,4 +1,5 @@
 import Foundation
+import MailScrubBase
 import Testing
 @testable import MailScrubCore
 @testable import MailScrubKeys

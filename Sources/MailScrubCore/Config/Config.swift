@@ -1,3 +1,4 @@
+import MailScrubBase
 import Yams
 
 /// The settings read from a mailscrub config file (YAML). See `ExampleConfig` for the

@@ -1,3 +1,4 @@
+import MailScrubBase
 import Yams
 
 /// Epoch key files as read from the key store.

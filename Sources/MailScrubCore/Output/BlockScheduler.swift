@@ -1,4 +1,5 @@
 import Foundation
+import MailScrubBase
 
 /// Every mode on several threads. The input is cut into blocks of whole lines (never
 /// inside a journald export entry); each worker thread reads a block with its own

@@ -1,3 +1,5 @@
+import MailScrubBase
+
 /// Writes one parsed line as one JSON object for `--emit events` (schema
 /// `mailscrub.event/1`): `schema`, `key_id`, `time`, `host`, `program`, `pid`,
 /// `queue_id`, `event` (a `PostfixEvent.Kind` name) and the event's fields. A field

@@ -1,3 +1,5 @@
+import MailScrubBase
+
 /// Writes JSON text into a byte buffer, for NDJSON records and events.
 ///
 /// Strings are escaped per RFC 8259; bytes that are not well-formed UTF-8 become U+FFFD,

@@ -1,3 +1,5 @@
+import MailScrubBase
+
 /// What `--stats` reports of the lines read. One value, so that counting a line is one
 /// access to the pipeline's state (one runtime exclusivity check), not one per counter.
 struct LineCounts {

@@ -1,3 +1,5 @@
+import MailScrubBase
+
 /// The work of one thread on lines in input order: routing journald entries and
 /// syslog text, parsing each line once, and scrubbing, encoding or correlating it.
 ///

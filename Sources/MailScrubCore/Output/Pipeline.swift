@@ -1,3 +1,5 @@
+import MailScrubBase
+
 /// The one entry point for the binary and the tests: bytes in, output blocks out.
 /// Splits input into lines and, per mode, scrubs each line, writes one event per line,
 /// or correlates lines into delivery records: on one thread through its

@@ -1,3 +1,5 @@
+import MailScrubBase
+
 /// Writes `DeliveryRecord`s as lines of NDJSON (schema `mailscrub.delivery/1`),
 /// pseudonymizing every raw value with the key it is given and leaving out, coarsening
 /// and bucketing fields as that key's policy says.

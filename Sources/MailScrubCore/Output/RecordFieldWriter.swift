@@ -1,3 +1,4 @@
+import MailScrubBase
 import MailScrubKeys
 import MailScrubParsing
 

@@ -1,3 +1,5 @@
+import MailScrubBase
+
 /// The small JSON manifest of one run (`--manifest PATH`): what went in and out, under
 /// which policy and keys, sealed with an HMAC under the manifest subkey
 /// (K_manifest = HMAC-SHA256(S, "mailscrub/v1/manifest")). A recipient without the

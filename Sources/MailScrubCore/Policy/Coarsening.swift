@@ -1,3 +1,5 @@
+import MailScrubBase
+
 /// The coarsenings a policy can ask for, shared by records and events.
 enum Coarsening {
     /// The largest power of two not above `n` (0 for 0): sizes as buckets.

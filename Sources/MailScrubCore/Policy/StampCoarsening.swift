@@ -1,3 +1,5 @@
+import MailScrubBase
+
 /// A syslog timestamp rounded down to a policy's time precision, in the form it was
 /// written: the clock digits below the precision become zeros and a fraction of a second
 /// is left out (`May 20 22:17:06` → `May 20 22:00:00` by the hour), so lines give away

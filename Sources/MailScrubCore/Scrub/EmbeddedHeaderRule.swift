@@ -1,3 +1,5 @@
+import MailScrubBase
+
 /// Finds message header text that programs log outside header_checks: a client's
 /// header sent as an SMTP command (`…instead of SMTP command: From: "Jane" <j@…>`,
 /// `non-SMTP command from h[ip]: Subject: …`), and amavis' `$log_templ` fields

@@ -1,3 +1,5 @@
+import MailScrubBase
+
 /// Finds `key=value` fields that carry addresses or message-ids, wherever they stand in
 /// the message: Postfix's own fields (`from=<>`, `to=<>`, `orig_to=<>`, `sasl_username=`,
 /// `sasl_sender=`, `message-id=`, ...) and the same keys in interleaved programs' lines

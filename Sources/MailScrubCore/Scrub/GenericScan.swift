@@ -1,3 +1,5 @@
+import MailScrubBase
+
 /// The fail-closed pass: in text no structural rule claimed, replaces everything shaped
 /// like an address (`a@b`, `"a b"@c`, `<a b@c>`), a message-id (`<…@…>`, or `<…>` after a
 /// `Message-ID:`/`msgid=` key) or an IPv4/IPv6 address by its pseudonym, copying the

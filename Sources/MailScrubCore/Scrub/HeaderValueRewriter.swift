@@ -1,3 +1,5 @@
+import MailScrubBase
+
 /// Rewrites logged header values and raw message-id values into pseudonyms; what to
 /// hash in them is `HeaderValue`'s to find.
 enum HeaderValueRewriter {

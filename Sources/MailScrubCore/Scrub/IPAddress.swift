@@ -1,3 +1,5 @@
+import MailScrubBase
+
 /// Whole-string IP address checks, for classifying values given on the command line.
 public enum IPAddress {
     /// Whether `text` is exactly one IPv4 or IPv6 address.

@@ -1,3 +1,5 @@
+import MailScrubBase
+
 /// Rewrites one log line with every sensitive token replaced by its pseudonym: the
 /// `lines` output mode, and the fail-closed pass for any text that reaches output.
 ///

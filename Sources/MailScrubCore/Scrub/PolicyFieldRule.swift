@@ -1,3 +1,5 @@
+import MailScrubBase
+
 /// What a policy changes in a line beyond pseudonyms, so that lines say no more than the
 /// records and events of the same policy: the syslog timestamp rounded down to the
 /// policy's precision, `size=` as a power-of-two bucket, and the `key=value` fields of

@@ -1,3 +1,5 @@
+import MailScrubBase
+
 /// The last step of every scrub: `OutputVerifier` (what `mailscrub verify` runs) reads
 /// the rewritten text, and any token it would flag is replaced once more (twice, then
 /// dropped). The scanners above already replace everything shaped like an address, a

@@ -1,3 +1,5 @@
+import MailScrubBase
+
 /// Checks sanitized output (records, events or lines) before it is handed off: anything
 /// shaped like an address, a message-id or an IP address must be a pseudonym of the
 /// configured length. Reports where, never what.

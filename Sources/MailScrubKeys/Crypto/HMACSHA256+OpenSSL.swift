@@ -1,4 +1,4 @@
-import MailScrubParsing
+import MailScrubBase
 
 private import COpenSSL
 

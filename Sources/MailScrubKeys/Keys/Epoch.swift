@@ -1,4 +1,4 @@
-import MailScrubParsing
+import MailScrubBase
 
 /// Rotation periods and their epochs: the span of log time one key covers, named by a
 /// label (`2026-11-24`, `2026-W48`, `2026-11`, `all`). Epochs are in UTC.

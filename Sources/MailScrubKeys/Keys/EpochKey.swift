@@ -1,4 +1,4 @@
-import MailScrubParsing
+import MailScrubBase
 
 /// One epoch's key as the key store holds it (a small YAML file, mode 0600). The secret
 /// is used exactly like a config `secret` (scheme v1: S = its UTF-8 bytes), so the key

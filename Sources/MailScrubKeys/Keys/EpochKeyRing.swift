@@ -1,4 +1,4 @@
-import MailScrubParsing
+import MailScrubBase
 
 /// The keys of a rotation policy: one secret per epoch. A line or record is pseudonymized
 /// with the key of the epoch its own log time falls in, so reprocessing a log gives the

@@ -1,4 +1,4 @@
-import MailScrubParsing
+import MailScrubBase
 
 /// Chooses the key a line or record is pseudonymized with, by its log time.
 public protocol KeyRing: AnyObject {

@@ -1,4 +1,4 @@
-import MailScrubParsing
+import MailScrubBase
 
 /// What leaves the building: per record field and per token class, keep, hash, drop or
 /// a coarsening. Read from a reviewed YAML file (`policy/*.yml`), validated strictly.

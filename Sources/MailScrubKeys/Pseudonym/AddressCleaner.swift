@@ -1,4 +1,4 @@
-import MailScrubParsing
+import MailScrubBase
 
 /// The parts of an address after cleaning, as byte ranges into the input or, for a
 /// lowercased local part, into a scratch buffer.

@@ -1,4 +1,4 @@
-import MailScrubParsing
+import MailScrubBase
 
 /// Cuts IP addresses to their network for `ip: truncate` policies: IPv4 to the /24
 /// (`192.0.2.77` → `192.0.2.0`), IPv6 to the /48 (`2001:db8:7::41` → `2001:db8:7::`).

@@ -1,4 +1,4 @@
-import MailScrubParsing
+import MailScrubBase
 
 #if canImport(Glibc)
 import Glibc

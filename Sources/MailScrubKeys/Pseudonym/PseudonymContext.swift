@@ -1,4 +1,4 @@
-import MailScrubParsing
+import MailScrubBase
 
 /// The kinds of value the pseudonym scheme keeps apart: each gets its own subkey,
 /// so the same text hashed as a local part and as a domain gives unrelated pseudonyms.

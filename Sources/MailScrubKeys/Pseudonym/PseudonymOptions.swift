@@ -1,4 +1,4 @@
-import MailScrubParsing
+import MailScrubBase
 
 /// Settings of the pseudonym scheme that change pseudonyms; they come from the config.
 public struct PseudonymOptions: Equatable, Sendable {

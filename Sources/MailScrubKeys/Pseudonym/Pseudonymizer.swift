@@ -1,4 +1,4 @@
-import MailScrubParsing
+import MailScrubBase
 
 /// Pseudonym scheme v1: keyed HMAC-SHA256 pseudonyms, one subkey per context.
 ///

@@ -1,3 +1,5 @@
+import MailScrubBase
+
 /// How input is framed (`--input-format`).
 public enum InputFormat: String, CaseIterable, Sendable {
     /// Line by line: a line that opens with `{` (or json-seq's RS) and reads as a

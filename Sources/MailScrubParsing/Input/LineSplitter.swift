@@ -1,3 +1,4 @@
+import MailScrubBase
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

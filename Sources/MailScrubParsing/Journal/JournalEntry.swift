@@ -1,3 +1,5 @@
+import MailScrubBase
+
 /// The fields mailscrub reads from one journald entry as `journalctl -o json` (or
 /// `-o json-seq`) writes it, one JSON object per line; `JournalExportReader` fills it
 /// from `-o export` too.

@@ -1,3 +1,5 @@
+import MailScrubBase
+
 /// Reads `journalctl -o export` line by line: an entry is `KEY=value` lines, or for a
 /// value holding a newline or other bytes, `KEY`, a line break, the value's length
 /// (8 bytes, little-endian), the value and a line break; an empty line ends it.

@@ -1,3 +1,5 @@
+import MailScrubBase
+
 /// amavis (amavisd-new) verdict lines, which name the Postfix queue id of the message:
 ///
 ///     (01712-04) Passed CLEAN {RelayedInbound}, … Queue-ID: 4C1E2A0F31, Message-ID: <…>, …, Hits: -2.1, size: …, queued_as: 91AB33C7E2, …

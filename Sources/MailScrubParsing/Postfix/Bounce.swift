@@ -1,3 +1,5 @@
+import MailScrubBase
+
 /// bounce: `QID: sender non-delivery notification: NEWQID` and the delay, success and
 /// postmaster variants; NEWQID is the queue id of the notification message.
 enum Bounce {

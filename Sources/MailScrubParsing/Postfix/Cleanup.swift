@@ -1,3 +1,5 @@
+import MailScrubBase
+
 /// cleanup: `QID: message-id=VALUE`, `QID: resent-message-id=VALUE`, header_checks
 /// logging (`QID: info: header NAME: VALUE from …`) and milter rejects.
 enum Cleanup {

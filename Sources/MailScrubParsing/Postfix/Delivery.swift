@@ -1,3 +1,5 @@
+import MailScrubBase
+
 /// Delivery agents (smtp, lmtp, local, virtual, pipe, error, discard, retry):
 ///
 ///     QID: to=<r>[, orig_to=<o>], relay=R[, conn_use=N], delay=D[, delays=a/b/c/d][, tls=…][, dsn=x.y.z], status=S (text)

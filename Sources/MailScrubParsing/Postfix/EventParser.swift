@@ -1,3 +1,5 @@
+import MailScrubBase
+
 /// Parses one log line into a `PostfixEvent`, choosing the parser by the daemon name
 /// (the last component of the syslog tag). Adding a daemon is one file and one table row.
 /// Never fails: a line nobody recognises is an `.unrecognized` event.

@@ -1,3 +1,5 @@
+import MailScrubBase
+
 /// Recognises header_checks / body_checks log lines and finds the logged content:
 ///
 ///     QID: ACTION: header NAME: VALUE from ORIGIN; from=<s> to=<r> proto=P helo=<h>[: text]

@@ -1,3 +1,5 @@
+import MailScrubBase
+
 /// How a logged header's value is rewritten.
 public enum HeaderKind: Equatable, Sendable {
     /// From, To, Cc, ...: the list of address pseudonyms; display names dropped.

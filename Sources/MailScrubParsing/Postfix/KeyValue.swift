@@ -1,3 +1,5 @@
+import MailScrubBase
+
 /// Finds `key=value` fields in a span of a line, the way Postfix writes them.
 ///
 /// Keys are only ever taken from the top level of a line: never from inside a `<…>`

@@ -1,3 +1,5 @@
+import MailScrubBase
+
 /// What one pass over a line made of it, for `--stats`: every line is exactly one.
 public enum LineOutcome: String, CaseIterable, Sendable {
     /// A parser read it as a typed event (`PostfixEvent.Kind` says which).

@@ -1,3 +1,5 @@
+import MailScrubBase
+
 /// pickup: `QID: uid=N from=<sender>[ orig_id=QID]`.
 enum Pickup {
     static func parse(_ b: UnsafeRawBufferPointer, _ event: inout PostfixEvent, after start: Int) -> Bool {

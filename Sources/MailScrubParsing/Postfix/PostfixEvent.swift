@@ -1,3 +1,5 @@
+import MailScrubBase
+
 /// What a recognized log line says, as byte ranges into the line (valid while the line
 /// is): the syslog header, the queue id, and the fields of its kind, exactly those
 /// (`Fields`, one case per kind). Nothing in it is allocated.

@@ -1,3 +1,5 @@
+import MailScrubBase
+
 /// qmgr (and oqmgr): `QID: from=<s>, size=N, nrcpt=N (queue active)`,
 /// `QID: from=<s>, status=expired, returned to sender`, `QID: removed`.
 enum Qmgr {

@@ -1,3 +1,5 @@
+import MailScrubBase
+
 /// Postfix queue ids: short (uppercase hex) and long (`enable_long_queue_ids`) forms.
 public enum QueueID {
     /// Whether `range` of `b` is a queue id or `NOQUEUE`.

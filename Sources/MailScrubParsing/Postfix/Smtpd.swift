@@ -1,3 +1,5 @@
+import MailScrubBase
+
 /// smtpd and postscreen: connections, `QID: client=…`, and rejects.
 ///
 ///     connect from NAME[ADDR]            disconnect from NAME[ADDR] ehlo=1 …

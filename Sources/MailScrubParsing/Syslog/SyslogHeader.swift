@@ -1,3 +1,5 @@
+import MailScrubBase
+
 /// The syslog header of a line, as byte ranges into it.
 ///
 /// Accepts BSD stamps (`May 20 22:16:47`, `May 01 ...`, `May 2 ...`, with fractions as
@@ -182,7 +184,7 @@ public struct SyslogHeader: Equatable, Sendable {
         }
         // journalctl short-full: `Wed 2026-05-20 22:16:40 UTC`. The zone is an upper-case
         // abbreviation or a numeric offset (`+03`), never a host name.
-        if CivilTime.isWeekday(b, at: i), i + 4 < end, b[i + 3] == ASCII.space, isISODate(b, at: i + 4),
+        if CalendarNames.isWeekday(b, at: i), i + 4 < end, b[i + 3] == ASCII.space, isISODate(b, at: i + 4),
            i + 14 < end, b[i + 14] == ASCII.space, let clock = clockEnd(b, at: i + 15) {
             var j = clock
             if j + 1 < end, b[j] == ASCII.space, b[j + 1] == ASCII.plus || b[j + 1] == ASCII.hyphen || isUpper(b[j + 1]) {

@@ -1,3 +1,5 @@
+import MailScrubBase
+
 /// Reads the value of a logged Date header (RFC 5322, with the usual deviations):
 /// `Tue, 3 Mar 2026 10:15:01 +0100`, `3 Mar 26 10:15 GMT`, `Tue, 03 Mar 2026 10:15:01 +0100 (CET)`.
 package enum DateHeader {
@@ -21,7 +23,7 @@ package enum DateHeader {
         }
         guard let day = number(2), (1...31).contains(day) else { return nil }
         skipSpaces()
-        guard let month = CivilTime.month(b, at: i) else { return nil }
+        guard let month = CalendarNames.month(b, at: i) else { return nil }
         i += 3
         while i < end, ASCII.isAlpha(b[i]) { i += 1 }
         skipSpaces()

@@ -1,3 +1,5 @@
+import MailScrubBase
+
 /// Turns syslog timestamps into instants.
 ///
 /// RFC 3339 stamps are used as written (a stamp without offset is local time). BSD
@@ -111,7 +113,7 @@ public struct SyslogClock {
             if range.count > 4, b[range.lowerBound + 4] == ASCII.hyphen { return rfc3339(b, range) }
             return unixTime(b, range)
         }
-        if range.count > 4, CivilTime.isWeekday(b, at: range.lowerBound), b[range.lowerBound + 3] == ASCII.space {
+        if range.count > 4, CalendarNames.isWeekday(b, at: range.lowerBound), b[range.lowerBound + 3] == ASCII.space {
             return shortFull(b, range.lowerBound + 4..<range.upperBound)
         }
         return bsd(b, range)
@@ -157,7 +159,7 @@ public struct SyslogClock {
     }
 
     private mutating func bsd(_ b: UnsafeRawBufferPointer, _ r: Range<Int>) -> LogTime? {
-        guard let month = CivilTime.month(b, at: r.lowerBound) else { return nil }
+        guard let month = CalendarNames.month(b, at: r.lowerBound) else { return nil }
         var i = r.lowerBound + 3
         while i < r.upperBound, b[i] == ASCII.space { i += 1 }
         guard let day = number(b, &i, maxDigits: 2), i < r.upperBound, b[i] == ASCII.space else { return nil }

@@ -1,3 +1,5 @@
+import MailScrubBase
+
 /// Reads logged header values and raw message-id values: where their addresses and
 /// message-ids are, and how long they are. Finds, never rewrites.
 package enum HeaderValue {

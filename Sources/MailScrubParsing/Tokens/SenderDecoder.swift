@@ -1,3 +1,5 @@
+import MailScrubBase
+
 /// Decodes envelope senders that encode something else, before they are hashed, so that
 /// one list does not look like thousands of senders and a forwarded message keeps its
 /// real sender:

@@ -1,3 +1,5 @@
+import MailScrubBase
+
 /// Where a `key=value` field's value ends, bracketed or bare.
 package enum ValueBounds {
     /// The `>` that closes an address opened just before `start`, or `end` when the line

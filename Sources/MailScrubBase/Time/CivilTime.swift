@@ -2,6 +2,7 @@
 /// the core never reads the system clock or zone files (those come in from outside).
 package enum CivilTime {
     /// Days since 1970-01-01 of a civil date (Howard Hinnant's days_from_civil).
+    @inlinable
     package static func days(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
@@ -13,6 +14,7 @@ package enum CivilTime {
     }
 
     /// The civil date of a day count since 1970-01-01 (civil_from_days).
+    @inlinable
     package static func date(days: Int) -> (year: Int, month: Int, day: Int) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
@@ -26,39 +28,9 @@ package enum CivilTime {
     }
 
     /// Seconds since the epoch of a civil date and time, read as UTC.
-    static func seconds(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) -> Int64 {
+    @inlinable
+    package static func seconds(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) -> Int64 {
         Int64(days(year: year, month: month, day: day)) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
-    }
-
-    /// Month number (1–12) of a three-letter English month name at `i`, case-insensitive.
-    static func month(_ b: UnsafeRawBufferPointer, at i: Int) -> Int? {
-        guard i + 3 <= b.count else { return nil }
-        let key = UInt32(ASCII.lower(b[i])) << 16 | UInt32(ASCII.lower(b[i + 1])) << 8 | UInt32(ASCII.lower(b[i + 2]))
-        switch key {
-        case 0x6A616E: return 1  // jan
-        case 0x666562: return 2  // feb
-        case 0x6D6172: return 3  // mar
-        case 0x617072: return 4  // apr
-        case 0x6D6179: return 5  // may
-        case 0x6A756E: return 6  // jun
-        case 0x6A756C: return 7  // jul
-        case 0x617567: return 8  // aug
-        case 0x736570: return 9  // sep
-        case 0x6F6374: return 10  // oct
-        case 0x6E6F76: return 11  // nov
-        case 0x646563: return 12  // dec
-        default: return nil
-        }
-    }
-
-    /// True for a three-letter English weekday name at `i` (`Wed`), as journalctl writes it.
-    static func isWeekday(_ b: UnsafeRawBufferPointer, at i: Int) -> Bool {
-        guard i + 3 <= b.count else { return false }
-        let key = UInt32(ASCII.lower(b[i])) << 16 | UInt32(ASCII.lower(b[i + 1])) << 8 | UInt32(ASCII.lower(b[i + 2]))
-        switch key {
-        case 0x6D6F6E, 0x747565, 0x776564, 0x746875, 0x667269, 0x736174, 0x73756E: return true  // mon … sun
-        default: return false
-        }
     }
 }
 
@@ -69,12 +41,14 @@ public struct LogTime: Comparable, Sendable {
     /// Whether the source carried a fraction of a second, so the output keeps one.
     public var hasFraction: Bool
 
+    @inlinable
     public init(seconds: Int64, microseconds: Int32 = 0, hasFraction: Bool = false) {
         self.seconds = seconds
         self.microseconds = microseconds
         self.hasFraction = hasFraction
     }
 
+    @inlinable
     public static func < (a: LogTime, b: LogTime) -> Bool {
         (a.seconds, a.microseconds) < (b.seconds, b.microseconds)
     }

@@ -144,12 +144,14 @@ extension UnsafeRawBufferPointer {
 
     /// The first index in `from..<to` holding `byte`, by memchr: for searches across a
     /// line, where the byte is usually far or absent.
+    @inlinable
     package func firstIndex(memchr byte: UInt8, from: Int, to: Int) -> Int? {
         guard let base = baseAddress, from < to else { return nil }
         return memchr(base + from, Int32(byte), to - from).map { base.distance(to: UnsafeRawPointer($0)) }
     }
 
     /// Whether the whole buffer holds `byte`, by memchr: for whole-line checks.
+    @inlinable
     package func contains(byte: UInt8) -> Bool {
         firstIndex(memchr: byte, from: 0, to: count) != nil
     }
