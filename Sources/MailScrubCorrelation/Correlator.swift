@@ -26,27 +26,18 @@ public struct Correlator {
 
     private let options: Options
     private let localDomains: [[UInt8]]
-    private var states: [QueueKey: MessageState] = [:]
-    /// States of ended messages, kept for new ones (a few: about as many end as start).
-    private var spare: [MessageState] = []
+    private var messages = OpenMessages()
     private var hosts = HostTable()
     /// The decoded sender and list of the record being made.
     private var decoded: [UInt8] = []
     private var latest = LogTime(seconds: 0)
     private var linesSinceSweep = 0
-    /// Open messages, least recently seen first from `orderStart`, each with the touch
-    /// serial it was queued with; an entry whose serial is not its message's `queued` is
-    /// stale and skipped. Bounded: stale entries are dropped once they dominate.
-    private var order: [(key: QueueKey, touch: Int)] = []
-    private var orderStart = 0
-    /// Touches so far: the serial of the latest.
-    private var touches = 0
     /// Records written, by status.
     public private(set) var recordsByStatus: [String: Int] = [:]
     /// Open messages dropped for age or for the cap (not at `removed`).
     public private(set) var evicted = 0
     /// Messages currently open.
-    public var openMessages: Int { states.count }
+    public var openMessages: Int { messages.count }
 
     public init(options: Options = Options()) {
         self.options = options
@@ -58,140 +49,98 @@ public struct Correlator {
     package mutating func process(_ b: UnsafeRawBufferPointer, _ event: PostfixEvent, time: LogTime?, into out: inout RecordBatch) {
         let now = time ?? latest
         if now > latest { latest = now }
+        messages.settle()
         linesSinceSweep += 1
         if linesSinceSweep >= 4096 { sweep() }
 
         guard let queueID = event.queueID else {
-            if case .reject(let reject) = event.fields { emitReject(b, event, reject, state: nil, key: nil, now: now, into: &out) }
+            if case .reject(let reject) = event.fields { emitReject(b, event, reject, slot: nil, key: nil, now: now, into: &out) }
             return
         }
         let host = hosts.id(b, event.header.host)
         let key = QueueKey(host: host, b, queueID)
         switch event.fields {
         case .client(let submission):
-            let state = start(key, now)
-            state.entry = submission.saslUsername != nil ? .authenticated : .smtp
-            if let orig = submission.origQueueID { state.values.set(.previousQueueID, b, orig) }
+            let slot = start(key, now)
+            messages[slot].entry = submission.saslUsername != nil ? .authenticated : .smtp
+            if let orig = submission.origQueueID { messages[slot].values.set(.previousQueueID, b, orig) }
         case .pickup(let pickup):
-            let state = start(key, now)
-            state.entry = .pickup
-            if let sender = pickup.sender { state.values.set(.sender, b, sender) }
+            let slot = start(key, now)
+            messages[slot].entry = .pickup
+            if let sender = pickup.sender { messages[slot].values.set(.sender, b, sender) }
         case .messageID(let raw):
-            let state = self.state(key, now)
-            if !state.values.has(.messageID), let id = HeaderValue.bareMessageID(b, raw) { state.values.set(.messageID, b, id) }
+            let slot = state(key, now)
+            if !messages[slot].values.has(.messageID), let id = HeaderValue.bareMessageID(b, raw) {
+                messages[slot].values.set(.messageID, b, id)
+            }
         case .resentMessageID(let raw):
-            let state = self.state(key, now)
-            if !state.values.has(.resentMessageID), let id = HeaderValue.bareMessageID(b, raw) {
-                state.values.set(.resentMessageID, b, id)
+            let slot = state(key, now)
+            if !messages[slot].values.has(.resentMessageID), let id = HeaderValue.bareMessageID(b, raw) {
+                messages[slot].values.set(.resentMessageID, b, id)
             }
         case .header(let header):
-            self.header(b, header, state(key, now))
+            Self.header(b, header, &messages[state(key, now)])
         case .queued(let queued):
-            let state = self.state(key, now)
-            state.values.set(.sender, b, queued.sender)
-            state.values.set(.messageSize, b, queued.size)
-            if let nrcpt = queued.nrcpt { state.values.set(.nrcpt, b, nrcpt) } else { state.values.remove(.nrcpt) }
+            let slot = state(key, now)
+            messages[slot].values.set(.sender, b, queued.sender)
+            messages[slot].values.set(.messageSize, b, queued.size)
+            if let nrcpt = queued.nrcpt { messages[slot].values.set(.nrcpt, b, nrcpt) } else { messages[slot].values.remove(.nrcpt) }
         case .delivery(let delivery):
-            let state = self.state(key, now)
-            emitDelivery(b, event, delivery, state, key, now, into: &out)
+            emitDelivery(b, event, delivery, state(key, now), key, now, into: &out)
         case .expired(let expiry):
             // Expiry ends the message as `removed` does (which usually follows).
-            emitExpired(b, event, expiry, self.state(key, now), key, now, into: &out)
+            emitExpired(b, event, expiry, state(key, now), key, now, into: &out)
             end(key)
         case .removed:
             end(key)
         case .notification(let notification):
-            let message = self.state(QueueKey(host: host, b, notification.newQueueID), now)
-            message.values.set(.notificationFor, b, queueID)
+            let slot = state(QueueKey(host: host, b, notification.newQueueID), now)
+            messages[slot].values.set(.notificationFor, b, queueID)
         case .reject(let reject):
-            emitReject(b, event, reject, state: states[key], key: key, now: now, into: &out)
+            emitReject(b, event, reject, slot: messages.find(key), key: key, now: now, into: &out)
         case .contentFilter(let verdict):
-            let state = self.state(key, now)
-            if let score = verdict.spamScore, ASCII.isJSONNumber(b, score) { state.values.set(.spamScore, b, score) }
+            let slot = state(key, now)
+            if let score = verdict.spamScore, ASCII.isJSONNumber(b, score) { messages[slot].values.set(.spamScore, b, score) }
             if let next = verdict.nextQueueID {
-                self.state(QueueKey(host: host, b, next), now).values.set(.previousQueueID, b, queueID)
+                messages[state(QueueKey(host: host, b, next), now)].values.set(.previousQueueID, b, queueID)
             }
         case .connect, .disconnect, .unrecognized:
             break
         }
     }
 
-    /// The state of a message that starts at this line (`client=`, pickup).
-    private mutating func start(_ key: QueueKey, _ now: LogTime) -> MessageState {
+    /// The slot of a message that starts at this line (`client=`, pickup).
+    private mutating func start(_ key: QueueKey, _ now: LogTime) -> Int {
         // A message already queued under this (reused) id without `removed` ends here.
-        if states[key]?.values.has(.messageSize) == true { end(key) }
+        if let slot = messages.find(key), messages[slot].values.has(.messageSize) { messages.close(slot) }
         return state(key, now)
     }
 
-    /// Forgets a message, keeping its state for a later one.
+    /// Forgets a message, keeping its slot for a later one.
     private mutating func end(_ key: QueueKey) {
-        guard let state = states.removeValue(forKey: key) else { return }
-        if spare.count < 1024 { spare.append(state) }
+        if let slot = messages.find(key) { messages.close(slot) }
     }
 
     // MARK: State
 
-    private mutating func state(_ key: QueueKey, _ now: LogTime) -> MessageState {
-        if let existing = states[key] {
-            touch(key, existing, now)
+    /// The slot of the open message `key`, opened now if it is not, and touched.
+    private mutating func state(_ key: QueueKey, _ now: LogTime) -> Int {
+        if let existing = messages.find(key) {
+            messages.touch(existing, now)
             return existing
         }
-        let state: MessageState
-        if let reused = spare.popLast() {
-            reused.reset(time: now)
-            state = reused
-        } else {
-            state = MessageState(time: now)
-        }
-        states[key] = state
-        touch(key, state, now)
-        if states.count > options.maxOpenMessages { evictOldest() }
-        return state
-    }
-
-    /// Marks `state` as seen now. A new message joins the back of the eviction order;
-    /// one seen again keeps its place and is moved back when it reaches the front.
-    private mutating func touch(_ key: QueueKey, _ state: MessageState, _ now: LogTime) {
-        state.lastSeen = now
-        touches += 1
-        if state.touch == 0 {
-            order.append((key, touches))
-            // Entries of messages already gone pile up in busy logs; once they outnumber
-            // the open ones, drop them (linear, after as many appends: O(1) amortized).
-            if order.count - orderStart > 2 * states.count + 1024 {
-                order = order[orderStart...].filter { states[$0.key]?.queued == $0.touch }
-                orderStart = 0
-            }
-            state.queued = touches
-        }
-        state.touch = touches
-    }
-
-    /// The least recently seen open message and its key, or nil when none is open. Each
-    /// message seen since it was queued goes to the back instead (second chance), so
-    /// every step is O(1) amortized and the order holds one entry per message.
-    private mutating func oldest() -> (key: QueueKey, state: MessageState)? {
-        while orderStart < order.count {
-            let (key, serial) = order[orderStart]
-            guard let state = states[key], state.queued == serial else {
-                orderStart += 1
-                continue
-            }
-            if state.touch == serial { return (key, state) }
-            orderStart += 1
-            order.append((key, state.touch))
-            state.queued = state.touch
-        }
-        return nil
+        let slot = messages.open(key, now)
+        if messages.count > options.maxOpenMessages { evictOldest() }
+        return slot
     }
 
     /// Forgets the least recently seen message (the cap is reached).
     private mutating func evictOldest() {
-        guard let (key, _) = oldest() else { return }
-        // Not kept for reuse: this runs while the line's own state is in use, and must
-        // never hand that one out again.
-        states[key] = nil
-        orderStart += 1
+        guard let slot = messages.oldest() else { return }
+        // This runs while the line's own state is in use: its slot is not reused before
+        // the next line.
+        messages.close(slot, evicted: true)
+        messages.dropOldest()
         evicted += 1
     }
 
@@ -200,18 +149,15 @@ public struct Correlator {
     private mutating func sweep() {
         linesSinceSweep = 0
         let cutoff = latest.seconds - options.maxAge
-        while let (key, state) = oldest(), state.lastSeen.seconds < cutoff {
-            end(key)
-            orderStart += 1
+        while let slot = messages.oldest(), messages[slot].lastSeen < cutoff {
+            messages.close(slot)
+            messages.dropOldest()
             evicted += 1
         }
-        if orderStart > 4096, orderStart * 2 > order.count {
-            order.removeFirst(orderStart)
-            orderStart = 0
-        }
+        messages.compactOrder()
     }
 
-    private func header(_ b: UnsafeRawBufferPointer, _ header: PostfixEvent.Header, _ state: MessageState) {
+    private static func header(_ b: UnsafeRawBufferPointer, _ header: PostfixEvent.Header, _ state: inout MessageState) {
         guard let name = header.name else { return }
         let value = header.value
         func named(_ literal: StaticString) -> Bool { b.matchesWhole(literal, name) }
@@ -221,7 +167,7 @@ public struct Correlator {
             HeaderValue.forEachAddress(b, value) { state.values.appendItem(b, $0) }
             state.values.endList()
         } else if named("subject") {
-            state.subjectSize = HeaderValue.characterCount(b, value)
+            state.subjectSize = Int32(clamping: HeaderValue.characterCount(b, value))
         } else if named("date") {
             state.date = DateHeader.parse(b, value)
         } else if named("in-reply-to") {
@@ -263,10 +209,10 @@ public struct Correlator {
     // MARK: Records
 
     private mutating func emitDelivery(
-        _ b: UnsafeRawBufferPointer, _ event: PostfixEvent, _ delivery: PostfixEvent.Delivery, _ state: MessageState,
+        _ b: UnsafeRawBufferPointer, _ event: PostfixEvent, _ delivery: PostfixEvent.Delivery, _ slot: Int,
         _ key: QueueKey, _ now: LogTime, into out: inout RecordBatch
     ) {
-        var record = baseRecord(b, event, state: state, key: key, now: now, into: &out)
+        var record = baseRecord(b, event, firstSeen: messages[slot].firstSeen, key: key, now: now, into: &out)
         record.status = out.store(b, delivery.status, lowercased: true)
         record.dsn = delivery.dsn.map { out.store(b, $0) }
         let transport = event.header.daemon(in: b)
@@ -276,57 +222,62 @@ public struct Correlator {
         let relayIsLoopback = delivery.relay.map { isLoopbackRelay(b, $0) } ?? false
         if let next = delivery.nextQueueID, relayIsLoopback {
             record.nextQueueID = out.store(b, next)
-            let hop = self.state(QueueKey(host: key.host, b, next), now)
-            if !hop.values.has(.previousQueueID) {
-                key.withQueueID { hop.values.set(.previousQueueID, $0, 0..<$0.count) }
+            let hop = state(QueueKey(host: key.host, b, next), now)
+            if !messages[hop].values.has(.previousQueueID) {
+                key.withQueueID { messages[hop].values.set(.previousQueueID, $0, 0..<$0.count) }
             }
         }
         let remoteRelay = delivery.relay.map { !relayIsLoopback && !b.matchesWhole("none", $0) } ?? false
         let smtp = transport.map { b.matchesWhole("smtp", $0) } ?? false
-        fill(&record, state: state, recipient: (b, delivery.recipient), origRecipient: delivery.origRecipient.map { (b, $0) },
-             deliveredBySMTP: smtp && remoteRelay, into: &out)
+        fill(&record, state: messages[slot], recipient: (b, delivery.recipient),
+             origRecipient: delivery.origRecipient.map { (b, $0) }, deliveredBySMTP: smtp && remoteRelay, into: &out)
         // Keep track of recipients waiting for a retry, for records at expiry.
         let deferred = delivery.status.count == 8 && b.matchesIgnoringCase("deferred", at: delivery.status.lowerBound)
-        state.values.replaceItem(in: .deferred, b, delivery.recipient, append: deferred)
+        messages[slot].values.replaceItem(in: .deferred, b, delivery.recipient, append: deferred)
         emit(record, into: &out)
     }
 
     private mutating func emitExpired(
-        _ b: UnsafeRawBufferPointer, _ event: PostfixEvent, _ expiry: PostfixEvent.Expired, _ state: MessageState,
+        _ b: UnsafeRawBufferPointer, _ event: PostfixEvent, _ expiry: PostfixEvent.Expired, _ slot: Int,
         _ key: QueueKey, _ now: LogTime, into out: inout RecordBatch
     ) {
-        if !state.values.has(.sender) { state.values.set(.sender, b, expiry.sender) }
-        func record(for recipient: (UnsafeRawBufferPointer, Range<Int>)?) {
-            var record = baseRecord(b, event, state: state, key: key, now: now, into: &out)
-            record.status = out.store("expired")
-            fill(&record, state: state, recipient: recipient, origRecipient: nil, deliveredBySMTP: false, into: &out)
-            emit(record, into: &out)
-        }
-        var any = false
-        state.values.bytes.withUnsafeBytes { raw in
-            state.values.forEachItem(.deferred) { recipient in
-                any = true
-                record(for: (raw, recipient))
+        if !messages[slot].values.has(.sender) { messages[slot].values.set(.sender, b, expiry.sender) }
+        // A copy to read the deferred recipients from while records are made; it ends
+        // with this scope, so that removing them below does not copy the buffer.
+        do {
+            let state = messages[slot]
+            func record(for recipient: (UnsafeRawBufferPointer, Range<Int>)?) {
+                var record = baseRecord(b, event, firstSeen: state.firstSeen, key: key, now: now, into: &out)
+                record.status = out.store("expired")
+                fill(&record, state: state, recipient: recipient, origRecipient: nil, deliveredBySMTP: false, into: &out)
+                emit(record, into: &out)
             }
+            var any = false
+            state.values.bytes.withUnsafeBytes { raw in
+                state.values.forEachItem(.deferred) { recipient in
+                    any = true
+                    record(for: (raw, recipient))
+                }
+            }
+            if !any { record(for: nil) }
         }
-        if !any { record(for: nil) }
-        state.values.remove(.deferred)
+        messages[slot].values.remove(.deferred)
     }
 
     private mutating func emitReject(
-        _ b: UnsafeRawBufferPointer, _ event: PostfixEvent, _ reject: PostfixEvent.Reject, state: MessageState?,
+        _ b: UnsafeRawBufferPointer, _ event: PostfixEvent, _ reject: PostfixEvent.Reject, slot: Int?,
         key: QueueKey?, now: LogTime, into out: inout RecordBatch
     ) {
-        var record = baseRecord(b, event, state: state, key: key, now: now, into: &out)
+        var record = baseRecord(b, event, firstSeen: slot.map { messages[$0].firstSeen }, key: key, now: now, into: &out)
         record.status = out.store("rejected")
         record.dsn = dsn(b, in: reject.text).map { out.store(b, $0) }
         record.rejectReason = out.store(RejectReason.classify(b, reject.text))
-        if let sender = reject.sender, state?.values.has(.sender) != true {
+        if let sender = reject.sender, slot.map({ messages[$0].values.has(.sender) }) != true {
             // The reject line carries the envelope sender itself (not decoded).
             record.sender = out.store(b, sender)
         }
-        if let state {
-            fill(&record, state: state, recipient: reject.recipient.map { (b, $0) }, origRecipient: nil, deliveredBySMTP: false,
+        if let slot {
+            fill(&record, state: messages[slot], recipient: reject.recipient.map { (b, $0) }, origRecipient: nil, deliveredBySMTP: false,
                  into: &out)
         } else if let recipient = reject.recipient {
             record.recipient = out.store(b, recipient)
@@ -335,15 +286,15 @@ public struct Correlator {
         emit(record, into: &out)
     }
 
-    /// The fields every record takes from the line and the state.
+    /// The fields every record takes from the line and the message (first seen then).
     private func baseRecord(
-        _ b: UnsafeRawBufferPointer, _ event: PostfixEvent, state: MessageState?, key: QueueKey?, now: LogTime,
+        _ b: UnsafeRawBufferPointer, _ event: PostfixEvent, firstSeen: LogTime?, key: QueueKey?, now: LogTime,
         into out: inout RecordBatch
     ) -> DeliveryRecord {
         var record = DeliveryRecord(loggedAt: now, status: 0..<0)
         record.host = event.header.host.map { out.store(b, $0) }
         record.queueID = key.map { out.store(queueID: $0) }
-        record.firstSeenAt = state?.firstSeen ?? now
+        record.firstSeenAt = firstSeen ?? now
         return record
     }
 
@@ -367,7 +318,7 @@ public struct Correlator {
         record.bcc = out.storeList(values, .bcc)
         record.messageSize = out.store(values, .messageSize)
         record.nrcpt = out.store(values, .nrcpt)
-        record.subjectSize = state.subjectSize
+        record.subjectSize = state.subjectSize.map(Int.init)
         record.spamScore = out.store(values, .spamScore)
         record.recipient = recipient.map { out.store($0.0, $0.1) }
         record.origRecipient = origRecipient.map { out.store($0.0, $0.1) }

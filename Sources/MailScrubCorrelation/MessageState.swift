@@ -4,39 +4,45 @@ import MailScrubParsing
 /// What is known about one message (one queue id on one host) until its delivery
 /// records are written. Holds raw values, kept in memory only: they are pseudonymized
 /// when a record is written, with the key of that record's epoch, and the sender can
-/// only be decoded per delivery (VERP encodes the recipient). The correlator reuses
+/// only be decoded per delivery (VERP encodes the recipient). `OpenMessages` reuses
 /// states of ended messages, buffers and all, so a steady run allocates none.
-final class MessageState {
+struct MessageState {
     /// How the message entered Postfix, for the direction rule.
-    enum Entry { case unknown, smtp, authenticated, pickup }
+    enum Entry: UInt8 { case unknown, smtp, authenticated, pickup }
 
-    var firstSeen: LogTime
-    var lastSeen: LogTime
+    // Eight-byte fields first, so that a state packs into 144 bytes: a flood of
+    // unfinished sessions keeps `maxOpenMessages` of them.
+    var key: QueueKey
+    /// Seconds of log time of the latest line, for aging.
+    var lastSeen: Int64
     /// Serial of the latest touch (0: never touched), and of the touch its entry in the
-    /// correlator's eviction order was made with.
+    /// eviction order was made with (0 once closed).
     var touch = 0
     var queued = 0
-    var entry = Entry.unknown
     /// The raw envelope sender from qmgr or pickup (empty for `<>`), size and nrcpt,
     /// message-ids (what is hashed: the inside of `<…>`, or the whole broken value), the
     /// logged headers' addresses and values, the queue ids it is linked to, and the
     /// recipients whose last attempt was deferred.
     var values = RawValues()
-    /// The logged Date header, Subject length, and whether a List-Id, List-Post or
-    /// `Precedence: list|bulk` header was logged.
+    var firstSeen: LogTime
+    /// The logged Date header and Subject length (in characters).
     var date: LogTime?
-    var subjectSize: Int?
+    var subjectSize: Int32?
+    var entry = Entry.unknown
+    /// Whether a List-Id, List-Post or `Precedence: list|bulk` header was logged.
     var listHeader = false
 
-    init(time: LogTime) {
+    init(key: QueueKey, time: LogTime) {
+        self.key = key
         firstSeen = time
-        lastSeen = time
+        lastSeen = time.seconds
     }
 
     /// Makes this the state of a new message first seen at `time`, keeping its buffer.
-    func reset(time: LogTime) {
+    mutating func reset(key: QueueKey, time: LogTime) {
+        self.key = key
         firstSeen = time
-        lastSeen = time
+        lastSeen = time.seconds
         touch = 0
         queued = 0
         entry = .unknown
