@@ -38,6 +38,8 @@ public struct Correlator {
     public private(set) var evicted = 0
     /// Messages currently open.
     public var openMessages: Int { messages.count }
+    /// Syslog hosts numbered exactly so far.
+    var hostCount: Int { hosts.count }
 
     public init(options: Options = Options()) {
         self.options = options

@@ -95,21 +95,34 @@ struct QueueKey: Hashable {
 }
 
 /// Numbers the syslog hosts seen, remembering the last one so that a stream from one
-/// host (the common case) costs a compare per line, not a lookup.
+/// host (the common case) costs a compare per line, not a lookup. The first `capacity`
+/// hosts are numbered exactly; beyond them (only junk or hostile input names so many)
+/// a host's number is a hash of its name with the top bit set, so the table stays
+/// bounded on endless input. Two such hosts could share a number, and their messages
+/// a key only if they also share a queue id while both are open.
 struct HostTable {
+    static let capacity = 4096
     private var ids: [[UInt8]: UInt32] = [:]
     private var last: [UInt8] = []
     private var lastID: UInt32 = 0
 
+    /// Hosts numbered exactly.
+    var count: Int { ids.count }
+
     mutating func id(_ b: UnsafeRawBufferPointer, _ host: Range<Int>?) -> UInt32 {
         let bytes = host.map { UnsafeRawBufferPointer(rebasing: b[$0]) } ?? UnsafeRawBufferPointer(start: nil, count: 0)
         if bytes.elementsEqual(last) { return lastID }
-        last = Array(bytes)
+        last.removeAll(keepingCapacity: true)
+        last.append(contentsOf: bytes)
         if let known = ids[last] {
             lastID = known
-        } else {
+        } else if ids.count < Self.capacity {
             lastID = UInt32(ids.count)
             ids[last] = lastID
+        } else {
+            var hasher = Hasher()
+            hasher.combine(bytes: bytes)
+            lastID = 0x8000_0000 | UInt32(truncatingIfNeeded: hasher.finalize()) & 0x7FFF_FFFF
         }
         return lastID
     }

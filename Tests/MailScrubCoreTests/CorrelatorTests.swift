@@ -89,4 +89,26 @@ import Testing
         #expect(lines[1].contains("\"message_size\":20") && lines[1].contains("\"first_seen_at\":\"2026-03-03T10:00:00Z\""))
         #expect(correlator.openMessages == 1)
     }
+
+    /// Junk naming a new syslog host on every line does not grow the host table without
+    /// bound, and messages of hosts past its capacity still correlate, each apart from
+    /// the same queue id on another host.
+    @Test func hostTableStaysBoundedAndHostsStayApart() {
+        var correlator = Correlator()
+        var clock = TestSupport.clock(year: 2026)
+        let many = HostTable.capacity + 3000
+        _ = Self.feed(&correlator, (0..<many).map { "Mar  3 09:00:00 h\($0) postfix/smtpd[1]: 4104E3D: client=unknown[192.0.2.1]" },
+                      clock: &clock)
+        #expect(correlator.hostCount == HostTable.capacity)
+        let out = Self.feed(&correlator, [
+            "Mar  3 09:00:01 h\(many - 1) postfix/qmgr[1]: 4104E3D: from=<a@example.org>, size=11, nrcpt=1 (queue active)",
+            "Mar  3 09:00:01 h\(many - 2) postfix/qmgr[1]: 4104E3D: from=<b@example.org>, size=22, nrcpt=1 (queue active)",
+            "Mar  3 09:00:02 h\(many - 1) postfix/smtp[2]: 4104E3D: to=<c@example.net>, relay=none, delay=1, status=sent (ok)",
+            "Mar  3 09:00:02 h\(many - 2) postfix/smtp[2]: 4104E3D: to=<d@example.net>, relay=none, delay=1, status=sent (ok)",
+        ], clock: &clock)
+        let lines = String(decoding: out, as: UTF8.self).split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(lines.first?.contains("\"message_size\":11") == true)
+        #expect(lines.last?.contains("\"message_size\":22") == true)
+    }
 }
