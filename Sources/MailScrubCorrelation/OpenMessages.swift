@@ -6,11 +6,11 @@ import MailScrubBase
 ///
 /// A flood of sessions that never finish keeps `maxOpenMessages` of them open, so the
 /// cost per open message is what bounds memory: here it is the state itself (its key
-/// inline), 8 to 16 bytes of index and 16 to 32 of eviction order. A dictionary of
+/// inline), 16 to 32 bytes of index and 16 to 32 of eviction order. A dictionary of
 /// class instances with an order of keys took about 400 bytes.
 ///
 /// Slots of ended messages are reused, buffers and all, so a steady run allocates
-/// nothing; the slab never shrinks below its peak.
+/// nothing; the slab keeps its peak size.
 struct OpenMessages {
     /// One bucket of the index: a slot (`empty` when none) and the low bits of its key's
     /// hash, which settle most misses without a look at the key and let a removal move
