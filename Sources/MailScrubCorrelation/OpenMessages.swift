@@ -150,11 +150,14 @@ struct OpenMessages {
     /// Takes the front entry of the order off: the one `oldest()` returned, now closed.
     mutating func dropOldest() {
         orderStart += 1
+        compactOrder()
     }
 
-    /// Gives back the order's consumed front once it is most of the array.
+    /// Gives back the order's consumed front once it is an eighth of the array: at the
+    /// cap every new message evicts one, and a front left to grow to half the array
+    /// would double its capacity (the moves cost at most seven entries per one dropped).
     mutating func compactOrder() {
-        if orderStart > 4096, orderStart * 2 > order.count {
+        if orderStart > 4096, orderStart * 8 > order.count {
             order.removeFirst(orderStart)
             orderStart = 0
         }
