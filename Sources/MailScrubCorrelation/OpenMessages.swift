@@ -110,10 +110,11 @@ struct OpenMessages {
         touches += 1
         if self[slot].touch == 0 {
             order.append((Int32(slot), touches))
+            // Before any drop below, so that this entry is live to it.
+            self[slot].queued = touches
             // Entries of messages already gone pile up in busy logs; once they outnumber
             // the open ones, drop them (linear, after as many appends: O(1) amortized).
             if order.count - orderStart > 2 * count + 1024 { dropStaleOrder() }
-            self[slot].queued = touches
         }
         self[slot].touch = touches
     }

@@ -67,6 +67,30 @@ import Testing
         #expect(messages.open(Self.key(0, "AAAAA4"), now) == a)
     }
 
+    /// A message opened just as the order drops its stale entries keeps its own entry,
+    /// so it can still be evicted (it would otherwise stay open for good).
+    @Test(arguments: 0..<7)
+    func everyOpenMessageCanBeEvicted(kept: Int) {
+        var messages = OpenMessages()
+        let now = LogTime(seconds: 0)
+        _ = messages.open(Self.key(0, "AAAAA0"), now)
+        // Each open-and-close leaves a stale entry; one of these opens finds the order
+        // due for dropping them (which one depends on `kept`).
+        for n in 1...3000 {
+            let slot = messages.open(Self.key(0, "B\(String(n, radix: 16, uppercase: true))FFFF"), now)
+            if n % 7 != kept { messages.close(slot) }
+        }
+        let open = messages.count
+        var evicted = 0
+        while let slot = messages.oldest() {
+            messages.close(slot, evicted: true)
+            messages.dropOldest()
+            evicted += 1
+        }
+        #expect(evicted == open)
+        #expect(messages.count == 0)
+    }
+
     /// The cost of an open message is what a flood of unfinished sessions multiplies by
     /// `max_open_messages`.
     @Test func aStateStaysSmall() {
