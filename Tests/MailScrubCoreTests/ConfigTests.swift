@@ -102,7 +102,8 @@ import Testing
         ("local_domains: example.org\n", "c.yml:2: 'local_domains' must be a list"),
         ("local_domains: [a@example.org]\n", "c.yml:2: 'local_domains' entries must be domain names"),
         ("max_age: soon\n", "c.yml:2: 'max_age' must be a duration"),
-        ("max_open_messages: 10\n", "c.yml:2: 'max_open_messages' must be a whole number of at least 1000"),
+        ("max_open_messages: 10\n", "c.yml:2: 'max_open_messages' must be a whole number from 1000 to 100000000"),
+        ("max_open_messages: 100000001\n", "c.yml:2: 'max_open_messages' must be a whole number from 1000 to 100000000"),
     ])
     func invalidRecordSettings(_ line: String, _ expected: String) {
         do {

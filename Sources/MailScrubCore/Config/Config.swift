@@ -126,8 +126,10 @@ public struct Config: Equatable {
                 }
                 config.correlation.maxAge = seconds
             case "max_open_messages":
-                guard let n = Int(scalar.string), n >= 1000 else {
-                    throw ConfigError(path: path, line: valueLine, reason: "'max_open_messages' must be a whole number of at least 1000")
+                // The upper bound keeps slot numbers in 32 bits; it is about 21 GB of state.
+                guard let n = Int(scalar.string), (1000...100_000_000).contains(n) else {
+                    throw ConfigError(
+                        path: path, line: valueLine, reason: "'max_open_messages' must be a whole number from 1000 to 100000000")
                 }
                 config.correlation.maxOpenMessages = n
             default:
