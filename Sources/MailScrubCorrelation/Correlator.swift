@@ -111,11 +111,10 @@ public struct Correlator {
         }
     }
 
-    /// The slot of a message that starts at this line (`client=`, pickup).
+    /// The slot of a message that starts at this line (`client=`, pickup): a message
+    /// already queued under this (reused) id without `removed` ends here.
     private mutating func start(_ key: QueueKey, _ now: LogTime) -> Int {
-        // A message already queued under this (reused) id without `removed` ends here.
-        if let slot = messages.find(key), messages[slot].values.has(.messageSize) { messages.close(slot) }
-        return state(key, now)
+        state(key, now, restartsQueued: true)
     }
 
     /// Forgets a message, keeping its slot for a later one.
@@ -125,14 +124,15 @@ public struct Correlator {
 
     // MARK: State
 
-    /// The slot of the open message `key`, opened now if it is not, and touched.
-    private mutating func state(_ key: QueueKey, _ now: LogTime) -> Int {
-        if let existing = messages.find(key) {
-            messages.touch(existing, now)
-            return existing
+    /// The slot of the open message `key`, opened now if it is not (or, `restartsQueued`,
+    /// if it already went through qmgr), and touched.
+    private mutating func state(_ key: QueueKey, _ now: LogTime, restartsQueued: Bool = false) -> Int {
+        var (slot, opened) = messages.touchOrOpen(key, now)
+        if !opened, restartsQueued, messages[slot].values.has(.messageSize) {
+            messages.close(slot)
+            (slot, opened) = messages.touchOrOpen(key, now)
         }
-        let slot = messages.open(key, now)
-        if messages.count > options.maxOpenMessages { evictOldest() }
+        if opened, messages.count > options.maxOpenMessages { evictOldest() }
         return slot
     }
 

@@ -24,6 +24,9 @@ struct MessageState {
     /// logged headers' addresses and values, the queue ids it is linked to, and the
     /// recipients whose last attempt was deferred.
     var values = RawValues()
+    /// The low bits of the key's hash, which the index files the message under: a
+    /// removal finds its bucket without hashing the key again.
+    var keyHash: UInt32
     var firstSeen: LogTime
     /// The logged Date header and Subject length (in characters).
     var date: LogTime?
@@ -32,15 +35,17 @@ struct MessageState {
     /// Whether a List-Id, List-Post or `Precedence: list|bulk` header was logged.
     var listHeader = false
 
-    init(key: QueueKey, time: LogTime) {
+    init(key: QueueKey, keyHash: UInt32, time: LogTime) {
         self.key = key
+        self.keyHash = keyHash
         firstSeen = time
         lastSeen = time.seconds
     }
 
     /// Makes this the state of a new message first seen at `time`, keeping its buffer.
-    mutating func reset(key: QueueKey, time: LogTime) {
+    mutating func reset(key: QueueKey, keyHash: UInt32, time: LogTime) {
         self.key = key
+        self.keyHash = keyHash
         firstSeen = time
         lastSeen = time.seconds
         touch = 0

@@ -59,23 +59,40 @@ struct OpenMessages {
 
     /// The slot of the open message `key`, or nil.
     func find(_ key: QueueKey) -> Int? {
-        let hash = key.hashValue
+        let hash = UInt32(truncatingIfNeeded: key.hashValue)
         let mask = index.count - 1
-        var i = hash & mask
+        var i = Int(hash) & mask
         while true {
             let bucket = index[i]
             if bucket.slot == Self.empty { return nil }
-            if bucket.hash == UInt32(truncatingIfNeeded: hash), self[Int(bucket.slot)].key == key { return Int(bucket.slot) }
+            if bucket.hash == hash, self[Int(bucket.slot)].key == key { return Int(bucket.slot) }
             i = (i + 1) & mask
         }
     }
 
-    /// Opens a message `key` (which must not be open) first seen at `now`, and touches it.
-    mutating func open(_ key: QueueKey, _ now: LogTime) -> Int {
+    /// The slot of the open message `key`, touched now, or of a message opened for it now
+    /// (`opened`). The key is hashed once for both.
+    mutating func touchOrOpen(_ key: QueueKey, _ now: LogTime) -> (slot: Int, opened: Bool) {
+        let hash = UInt32(truncatingIfNeeded: key.hashValue)
+        let mask = index.count - 1
+        var i = Int(hash) & mask
+        while index[i].slot != Self.empty {
+            let slot = Int(index[i].slot)
+            if index[i].hash == hash, self[slot].key == key {
+                touch(slot, now)
+                return (slot, false)
+            }
+            i = (i + 1) & mask
+        }
+        return (open(key, hash: hash, now), true)
+    }
+
+    /// Opens a message `key` (which is not open) first seen at `now`, and touches it.
+    private mutating func open(_ key: QueueKey, hash: UInt32, _ now: LogTime) -> Int {
         let slot: Int
         if let reused = free.popLast() {
             slot = Int(reused)
-            self[slot].reset(key: key, time: now)
+            self[slot].reset(key: key, keyHash: hash, time: now)
         } else {
             slot = slots
             slots += 1
@@ -83,10 +100,10 @@ struct OpenMessages {
                 chunks.append([])
                 chunks[chunks.count - 1].reserveCapacity(Self.chunkMask + 1)
             }
-            chunks[chunks.count - 1].append(MessageState(key: key, time: now))
+            chunks[chunks.count - 1].append(MessageState(key: key, keyHash: hash, time: now))
         }
         if (count + 1) * 2 > index.count { grow() }
-        insert(slot: slot, hash: key.hashValue)
+        insert(slot: slot, hash: hash)
         count += 1
         touch(slot, now)
         return slot
@@ -166,16 +183,16 @@ struct OpenMessages {
 
     // MARK: Index
 
-    private mutating func insert(slot: Int, hash: Int) {
+    private mutating func insert(slot: Int, hash: UInt32) {
         let mask = index.count - 1
-        var i = hash & mask
+        var i = Int(hash) & mask
         while index[i].slot != Self.empty { i = (i + 1) & mask }
-        index[i] = Bucket(slot: Int32(slot), hash: UInt32(truncatingIfNeeded: hash))
+        index[i] = Bucket(slot: Int32(slot), hash: hash)
     }
 
     private mutating func removeFromIndex(_ slot: Int) {
         let mask = index.count - 1
-        var hole = self[slot].key.hashValue & mask
+        var hole = Int(self[slot].keyHash) & mask
         while index[hole].slot != Int32(slot) { hole = (hole + 1) & mask }
         // Backward shift: move up each later entry of the run whose home is not
         // between the hole and itself, so that every entry stays reachable from its home.

@@ -26,7 +26,7 @@ import Testing
                 if let slot = model[key] {
                     messages.touch(slot, now)
                 } else {
-                    model[key] = messages.open(key, now)
+                    model[key] = messages.touchOrOpen(key, now).slot
                 }
             case 4, 5:
                 if let slot = model.removeValue(forKey: key) { messages.close(slot) }
@@ -57,14 +57,14 @@ import Testing
     @Test func evictedSlotsWaitForTheNextLine() {
         var messages = OpenMessages()
         let now = LogTime(seconds: 0)
-        let a = messages.open(Self.key(0, "AAAAA1"), now)
+        let a = messages.touchOrOpen(Self.key(0, "AAAAA1"), now).slot
         messages.close(a)
-        #expect(messages.open(Self.key(0, "AAAAA2"), now) == a)
+        #expect(messages.touchOrOpen(Self.key(0, "AAAAA2"), now).slot == a)
         messages.close(a, evicted: true)
-        let b = messages.open(Self.key(0, "AAAAA3"), now)
+        let b = messages.touchOrOpen(Self.key(0, "AAAAA3"), now).slot
         #expect(b != a)
         messages.settle()
-        #expect(messages.open(Self.key(0, "AAAAA4"), now) == a)
+        #expect(messages.touchOrOpen(Self.key(0, "AAAAA4"), now).slot == a)
     }
 
     /// A message opened just as the order drops its stale entries keeps its own entry,
@@ -73,11 +73,11 @@ import Testing
     func everyOpenMessageCanBeEvicted(kept: Int) {
         var messages = OpenMessages()
         let now = LogTime(seconds: 0)
-        _ = messages.open(Self.key(0, "AAAAA0"), now)
+        _ = messages.touchOrOpen(Self.key(0, "AAAAA0"), now).slot
         // Each open-and-close leaves a stale entry; one of these opens finds the order
         // due for dropping them (which one depends on `kept`).
         for n in 1...3000 {
-            let slot = messages.open(Self.key(0, "B\(String(n, radix: 16, uppercase: true))FFFF"), now)
+            let slot = messages.touchOrOpen(Self.key(0, "B\(String(n, radix: 16, uppercase: true))FFFF"), now).slot
             if n % 7 != kept { messages.close(slot) }
         }
         let open = messages.count
